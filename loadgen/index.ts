@@ -1,0 +1,2 @@
+// loadgen/: open-model load generation over WebSocket and HTTP.
+export {};

@@ -1,0 +1,246 @@
+// The resolved scenario: what the fleet model runs. The scenario loader turns a YAML file
+// (units in the text, defaults from data files, one sweep point chosen) into this shape.
+// Every quantity is a plain number in SI base units: seconds, bytes, bytes per second,
+// events per second, tokens, US dollars. Fields may be added; none is ever renamed silently.
+
+/** A distribution as the kernel's `distribution()` factory takes it (see sim/). */
+export type DistributionSpec =
+  | { kind: 'constant'; value: number }
+  | { kind: 'uniform'; min: number; max: number }
+  | { kind: 'exponential'; mean: number }
+  | { kind: 'normal'; mean: number; cv: number } // truncated at 0
+  | { kind: 'lognormal'; mean: number; cv: number }
+  | { kind: 'gamma'; mean: number; cv: number }
+  | { kind: 'erlang'; mean: number; k: number }
+  | { kind: 'weibull'; mean: number; cv: number }
+  | { kind: 'hyperexponential'; mean: number; cv: number } // cv > 1, balanced means
+  | { kind: 'pareto'; min: number; max: number; alpha: number } // bounded Pareto
+  | { kind: 'empirical'; samples: number[] }
+  | { kind: 'categorical'; values: number[]; weights: number[] };
+
+export type Tier = 'trivial' | 'standard' | 'complex';
+
+export type ArrivalConfig =
+  /** Open arrivals for the whole fleet, tasks per second. */
+  | { type: 'poisson'; rate: number }
+  /** Piecewise-constant rate over a repeating day: at `at` seconds after midnight the rate becomes `rate`. */
+  | { type: 'profile'; points: { at: number; rate: number }[] }
+  /** Closed loop: each agent starts its next task after a think time. */
+  | { type: 'closed'; think: DistributionSpec };
+
+export interface TaskConfig {
+  /** LLM-call-then-tool-run steps per task (rounded to ≥ 1). */
+  steps: DistributionSpec;
+  /** Input tokens per LLM call (the whole context sent). */
+  inputTokens: DistributionSpec;
+  /** Output tokens per LLM call. */
+  outputTokens: DistributionSpec;
+  /** CPU work per tool run, in core-seconds on an idle core of the agent's machine. */
+  toolTime: DistributionSpec;
+  /** Terminal output while the agent works, bytes per second, streamed to every watcher. */
+  terminalOutput: number;
+  /** Bytes of one task_progress frame to the hub. */
+  progressBytes: number;
+  /** Fraction of input tokens served from the prompt cache (Claude), 0–1. */
+  cacheReadFraction: number;
+  /** Fraction of input tokens written to the prompt cache (Claude), 0–1. */
+  cacheWriteFraction: number;
+}
+
+export interface WorkloadConfig {
+  arrival: ArrivalConfig;
+  /** Tier mix; sums to 1. trivial → shell on the agent, standard → Ollama (or Claude), complex → Claude. */
+  tiers: Record<Tier, number>;
+  task: TaskConfig;
+}
+
+export interface OllamaConfig {
+  /** OLLAMA_NUM_PARALLEL: concurrent requests per loaded model. */
+  numParallel: number;
+  /** OLLAMA_MAX_QUEUE: requests needing a load beyond this get 503. */
+  maxQueue: number;
+  /** OLLAMA_MAX_LOADED_MODELS. */
+  maxLoadedModels: number;
+  /** keep_alive: idle time before a model is unloaded, seconds (Infinity = never). */
+  keepAlive: number;
+  /** Models this endpoint serves (keys of ScenarioConfig.models). */
+  models: string[];
+  /** Context length per slot, tokens (num_ctx); KV memory = kvBytesPerToken × numCtx × numParallel. */
+  numCtx: number;
+}
+
+export interface GpuConfig {
+  /** Key of ScenarioConfig.gpus (speeds per GPU model). */
+  model: string;
+  vram: number;
+}
+
+export interface MachineGroupConfig {
+  name: string;
+  count: number;
+  cpus: number;
+  ram: number;
+  /** Agents per machine. */
+  agents: number;
+  /** Resident memory per agent process (Claude Code CLI and its tools), bytes. */
+  agentMemory: number;
+  gpu?: GpuConfig;
+  ollama?: OllamaConfig;
+}
+
+export interface HubConfig {
+  /** Scheduler cores of one hub node. */
+  cpus: number;
+  /** CPU seconds per WebSocket frame handled (in or out). */
+  perMessageCpu: number;
+  /** CPU seconds per queued task examined by a scheduler scan (the full-table fold). */
+  scanCpuPerTask: number;
+  store: {
+    /** 'fsync': every write synced (AgentCom); 'group': writes batched per sync; 'none'. */
+    mode: 'fsync' | 'group' | 'none';
+    /** Time of one synced write, seconds. */
+    syncWrite: DistributionSpec;
+    /** Synced writes per task besides progress (submit, routing, assign, complete). */
+    writesPerTask: number;
+    /** Max writes covered by one sync in group mode. */
+    groupSize: number;
+  };
+  /** Seconds between a sidecar's progress frames while a task runs. */
+  progressInterval: number;
+  /** Hub memory per open connection, bytes. */
+  memoryPerConnection: number;
+  shards: number;
+  /** Extra CPU seconds per message routed across shards. */
+  crossShardCpu: number;
+}
+
+export interface LinkConfig {
+  bandwidth: number;
+  /** Round-trip propagation delay, seconds. */
+  rtt: number;
+}
+
+export interface NetworkConfig {
+  /** The site's internet uplink, shared by Claude API traffic and remote dashboards. */
+  uplink: LinkConfig;
+  mesh: {
+    kind: 'tailscale' | 'lan';
+    /** Fraction of machine↔hub paths going through a relay (DERP). */
+    relayedFraction: number;
+    direct: LinkConfig;
+    relayed: LinkConfig;
+    /** Bytes added per packet (IPv6 40 + UDP 8 + WireGuard 32 = 80 for Tailscale). */
+    overheadPerPacket: number;
+    mtu: number;
+  };
+}
+
+export interface RetryPolicy {
+  maxRetries: number;
+  /** First backoff, seconds (SDK: 0.5 s), doubled each retry. */
+  baseDelay: number;
+  maxDelay: number;
+  /** Fraction of the delay removed at random (SDK: up to 25 %). */
+  jitter: number;
+}
+
+export interface ClaudeConfig {
+  model: string;
+  limits: { rpm: number; itpm: number; otpm: number };
+  /** Max tokens reserved at request start against the output-token bucket. */
+  maxTokens: number;
+  timeToFirstToken: DistributionSpec;
+  /** Output tokens per second while streaming. */
+  outputRate: number;
+  /** Probability a request meets a 529 overload. */
+  overloadProbability: number;
+  retry: RetryPolicy;
+  /** Bytes on the wire per input token and per output token (request JSON, SSE framing). */
+  bytesPerInputToken: number;
+  bytesPerOutputToken: number;
+}
+
+/** Speeds of a local model on a GPU model. */
+export interface ModelOnGpu {
+  /** Prompt processing, tokens per second. */
+  prefillRate: number;
+  /** Aggregate decode tokens per second against concurrent streams, e.g. [[1, 98], [2, 180], [4, 269]]. */
+  decodeCurve: [streams: number, tokensPerSecond: number][];
+  /** Cold load time, seconds. */
+  loadTime: number;
+}
+
+export interface LocalModelConfig {
+  weights: number;
+  kvBytesPerToken: number;
+}
+
+export interface TerminalServerConfig {
+  /** Dashboards (browser tabs) watching each agent's terminal. */
+  watchersPerAgent: number;
+  /** CPU seconds per frame delivered to one watcher. */
+  cpuPerFrame: number;
+  /** CPU seconds per byte delivered. */
+  cpuPerByte: number;
+  /** Bytes per output frame (PTY read size). */
+  frameBytes: number;
+}
+
+export type DeploymentKind = 'local' | 'ssh-tunnel' | 'alb-wss' | 'fargate';
+
+export interface DeploymentConfig {
+  kind: DeploymentKind;
+  /** Dashboards (people) watching; each watches watchersPerAgent agents' worth of terminals. */
+  dashboards: number;
+  /** Whether dashboards sit outside the site, so their streams cross the uplink. */
+  remoteDashboards: boolean;
+  /** One-way latency added by the load balancer hop, seconds. */
+  albHopLatency: number;
+  /** Target groups one ALB can hold (100, not adjustable). */
+  targetGroupsPerAlb: number;
+  /** SSH relay host: CPU seconds per byte relayed and its cores. */
+  sshRelayCpuPerByte: number;
+  sshRelayCpus: number;
+  /** Fargate task size per agent. */
+  fargate: { vcpu: number; memory: number; arch: 'x86' | 'arm' };
+  /** Dashboard reconnects per hour per connection (new connections for the ALB LCU). */
+  reconnectsPerHour: number;
+}
+
+export interface ScenarioConfig {
+  name: string;
+  description?: string;
+  /** Simulated time per replication, seconds (after warm-up). */
+  horizon: number;
+  warmup: number;
+  replications: number;
+  seed: number;
+  /** Confidence level for intervals, e.g. 0.95. */
+  confidence: number;
+  /** Task latency target for "meets the target" answers, seconds at p95. */
+  latencyTarget: number;
+  workload: WorkloadConfig;
+  fleet: MachineGroupConfig[];
+  hub: HubConfig;
+  network: NetworkConfig;
+  claude: ClaudeConfig;
+  routing: {
+    /** Where standard-tier calls go. */
+    standard: 'ollama' | 'claude';
+    /** How an Ollama endpoint is chosen. */
+    endpointPolicy: 'first-healthy' | 'least-loaded' | 'round-robin' | 'local-first';
+    /** Send to Claude when no endpoint can take the request (503 or none). */
+    fallbackToClaude: boolean;
+  };
+  terminal: TerminalServerConfig;
+  deployment: DeploymentConfig;
+  /** Speeds of each local model on each GPU model: gpus[gpuModel][modelName]. */
+  gpus: Record<string, Record<string, ModelOnGpu>>;
+  models: Record<string, LocalModelConfig>;
+  /** Memory slowdown: work on a machine whose agents need more RAM than it has is slowed by this factor. */
+  overcommitSlowdown: number;
+  /** Path of the pricing data file (cost model). */
+  pricing: string;
+  /** Where each defaulted figure came from, for the report's assumptions table. */
+  sources: { name: string; value: string | number | boolean; unit?: string; source: string }[];
+}

@@ -1,0 +1,2 @@
+// reports/: results documents into HTML, CSV and console tables.
+export {};

@@ -1,0 +1,2 @@
+// sim/: the discrete-event simulation kernel. Imports nothing else of agentscale.
+export {};
