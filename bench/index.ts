@@ -1,13 +1,27 @@
 // `npm run bench [name...]`: runs the benchmarks one after another and prints their figures.
 // Each benchmark compares against a baseline measured in the same run, so read the ratios.
 
+import { hubBenchmark } from './hub.js';
+import { agentServerBenchmark } from './agent-server.js';
+import { simBenchmark } from './sim.js';
+import { modelBenchmark } from './model.js';
+import { loadgenBenchmark } from './loadgen.js';
+import { runBenchmark } from './run.js';
+
 interface Benchmark {
   name: string;
   description: string;
   run(): Promise<void>;
 }
 
-const benchmarks: Benchmark[] = [];
+const benchmarks: Benchmark[] = [
+  agentServerBenchmark,
+  hubBenchmark,
+  simBenchmark,
+  modelBenchmark,
+  loadgenBenchmark,
+  runBenchmark,
+];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -4,7 +4,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { toolVersion } from '../lib/index.js';
-import { commands } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 import { reportFailure } from './failure.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -24,7 +24,7 @@ export async function main(argv: string[]): Promise<void> {
       process.stderr.write(`agentscale: ${message}\n(see \`agentscale --help\`)\n`);
       process.exit(2);
     });
-  for (const command of commands) parser.command(command);
+  for (const command of await commandsFor(argv)) parser.command(command);
   await parser.parseAsync();
 }
 

@@ -112,6 +112,8 @@ export interface HubConfig {
   shards: number;
   /** Extra CPU seconds per message routed across shards. */
   crossShardCpu: number;
+  /** Queued tasks older than this are dead-lettered, seconds (AgentCom: 600; default 600; Infinity = never). */
+  queueTimeout?: number;
 }
 
 export interface LinkConfig {
@@ -184,6 +186,11 @@ export interface TerminalServerConfig {
   cpuPerByte: number;
   /** Bytes per output frame (PTY read size). */
   frameBytes: number;
+  /**
+   * Time from an agent writing to its terminal until the server reads it from the PTY (tmux's
+   * redraw and the PTY path), seconds; added to every delivery. Optional: 0 when absent.
+   */
+  echoLatency?: DistributionSpec;
 }
 
 export type DeploymentKind = 'local' | 'ssh-tunnel' | 'alb-wss' | 'fargate';
@@ -241,6 +248,46 @@ export interface ScenarioConfig {
   overcommitSlowdown: number;
   /** Path of the pricing data file (cost model). */
   pricing: string;
+  /** A live stack to check the model against (`agentscale validate`); ignored by `run`. */
+  validation?: ValidationConfig;
+  /** Calibration profile (YAML from `agentscale calibrate`), relative to the scenario file. */
+  calibration?: string;
   /** Where each defaulted figure came from, for the report's assumptions table. */
   sources: { name: string; value: string | number | boolean; unit?: string; source: string }[];
+}
+
+/** One load level of a validation run: what changes from the block's base values. */
+export interface ValidationLevel {
+  /** Terminal sessions (agent servers' tmux sessions), each with a fake agent. */
+  sessions?: number;
+  /** Read-only watchers per session (dashboards). */
+  watchers?: number;
+  /** Terminal: input markers per second per session; hub and llm: tasks per second in all. */
+  rate?: number;
+  /** Fake agents' terminal output, bytes per second. */
+  outputRate?: number;
+  /** Sidecars (hub and llm). */
+  sidecars?: number;
+}
+
+/** A live stack on 127.0.0.1 (agentscale validate). SI units. */
+export interface ValidationConfig {
+  /** terminal: agent servers with fake agents and watchers; hub: task flow through the reference hub; llm: tasks calling the emulated Claude API. */
+  kind: 'terminal' | 'hub' | 'llm';
+  /** Measured time per level, seconds. */
+  duration: number;
+  /** Replications of the simulated level (each as long as the measured run). */
+  replications: number;
+  sessions: number;
+  watchers: number;
+  rate: number;
+  outputRate: number;
+  sidecars: number;
+  /** Service time of a task on a sidecar (hub) or its tool run (llm). */
+  serviceTime: DistributionSpec;
+  /** Seconds between a sidecar's progress frames (0: none). */
+  progressInterval: number;
+  /** The reference hub's store mode. */
+  storeMode: 'fsync' | 'group' | 'none';
+  levels: ValidationLevel[];
 }

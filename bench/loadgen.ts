@@ -1,0 +1,126 @@
+// The load generator's own speed: the highest message rate one generator process sustains
+// against a WebSocket echo server in another process, and at half that rate the latency it adds
+// beside a bare `ws` ping-pong loop measured in the same run.
+
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import WebSocket, { WebSocketServer } from 'ws';
+import { LatencyHistogram, formatDuration, percentileKey } from '../lib/index.js';
+import { resolveOptions, runShare, pointFromShare } from '../loadgen/index.js';
+
+const SERVER_FLAG = '--loadgen-echo-server';
+
+/** A plain echo server, run in a child process so that it does not share the generator's core. */
+function serveEcho(): void {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  wss.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
+  wss.on('listening', () => process.send?.({ port: (wss.address() as { port: number }).port }));
+  process.on('disconnect', () => process.exit(0));
+}
+
+if (process.argv.includes(SERVER_FLAG)) serveEcho();
+
+async function pingPong(url: string, seconds: number): Promise<{ h: LatencyHistogram; rate: number }> {
+  const ws = new WebSocket(url, { perMessageDeflate: false });
+  await new Promise((r, j) => {
+    ws.once('open', r);
+    ws.once('error', j);
+  });
+  const h = new LatencyHistogram();
+  const payload = `1 ${'x'.repeat(52)}`;
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  await new Promise<void>((resolve) => {
+    let sent = performance.now();
+    ws.on('message', () => {
+      const now = performance.now();
+      h.recordMicros((now - sent) * 1000);
+      n++;
+      if (now >= end) return resolve();
+      sent = performance.now();
+      ws.send(payload);
+    });
+    ws.send(payload);
+  });
+  ws.close();
+  return { h, rate: n / seconds };
+}
+
+async function generate(url: string, total: number, seconds: number, spin = '1.5ms') {
+  const connections = 20;
+  const options = resolveOptions({
+    url,
+    protocol: 'echo',
+    connections,
+    connectRate: 'all',
+    rate: `${total / connections}/s`,
+    duration: `${seconds}s`,
+    spin,
+  });
+  const cpu0 = process.cpuUsage();
+  const share = await runShare(options);
+  const used = process.cpuUsage(cpu0);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  const point = pointFromShare('bench', {}, share, options);
+  const m = point.metrics;
+  const v = (k: string): number => m[k]?.value ?? 0;
+  // Sustained: everything answered, nothing dropped, and the median send on time (≤ 1 ms late).
+  // The p99 send lag is printed beside it: on a shared machine it mostly measures the OS scheduler.
+  const sustained =
+    v('ops.completed') >= 0.99 * v('ops.intended') &&
+    v('ops.dropped') === 0 &&
+    v('ops.errors') === 0 &&
+    v(percentileKey('generator.sendLag', 50)) <= 0.001;
+  const trusted = (point.warnings ?? []).every((w) => !w.startsWith('the generator'));
+  return { m, v, sustained, trusted, cpu: share.generator.cpu[0] ?? 0, cpuSeconds };
+}
+
+export const loadgenBenchmark = {
+  name: 'loadgen',
+  description: 'generator message rate and added latency against an echo server in another process (baseline: bare ws ping-pong)',
+  async run(): Promise<void> {
+    const child = fork(fileURLToPath(import.meta.url), [SERVER_FLAG], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    try {
+      const port = await new Promise<number>((r) => child.once('message', (m: { port: number }) => r(m.port)));
+      const url = `ws://127.0.0.1:${port}/`;
+      const base = await pingPong(url, 3);
+      const out = (s: string): boolean => process.stdout.write(`${s}\n`);
+      out(`bare ws ping-pong (1 connection, closed loop): ${base.rate.toFixed(0)} msg/s, rtt p50 ${formatDuration(base.h.percentileSeconds(50))}, p99 ${formatDuration(base.h.percentileSeconds(99))}`);
+      let best = 0;
+      for (const rate of [2500, 5000, 10_000, 20_000, 30_000, 40_000, 60_000]) {
+        const r = await generate(url, rate, 3);
+        out(
+          `open load ${rate} msg/s: answered ${(r.v('throughput.messages')).toFixed(0)}/s, cpu ${(r.cpu * 100).toFixed(0)}%, ` +
+            `send lag p50 ${formatDuration(r.v(percentileKey('generator.sendLag', 50)))} p99 ${formatDuration(r.v(percentileKey('generator.sendLag', 99)))}, ` +
+            `dropped ${r.v('ops.dropped')} → ${r.sustained ? 'sustained' : 'not sustained'}${r.trusted ? '' : ' (p99 lag beyond --max-lag 5ms)'}`,
+        );
+        if (!r.sustained) break;
+        best = rate;
+      }
+      out(`highest sustained rate: ${best} msg/s (one generator process)`);
+      // CPU per message with the waiting turns off (--spin 0s), so that it is the work alone.
+      const work = await generate(url, 10_000, 3, '0s');
+      const perMessage = work.cpuSeconds / Math.max(1, work.v('ops.completed'));
+      out(
+        `cpu per message (10000 msg/s, --spin 0s): ${formatDuration(perMessage)} → ${(1 / perMessage).toFixed(0)} msg/s per core; ` +
+          `send lag p50 ${formatDuration(work.v(percentileKey('generator.sendLag', 50)))} p99 ${formatDuration(work.v(percentileKey('generator.sendLag', 99)))}`,
+      );
+      if (best === 0) return;
+      const half = await generate(url, best / 2, 5);
+      const p50 = half.v(percentileKey('latency.rtt', 50));
+      const p99 = half.v(percentileKey('latency.rtt', 99));
+      out(
+        `at half (${best / 2} msg/s): rtt p50 ${formatDuration(p50)}, p99 ${formatDuration(p99)} from intended send; ` +
+          `actual-send p50 ${formatDuration(half.v(percentileKey('latency.rtt.actual', 50)))}, p99 ${formatDuration(half.v(percentileKey('latency.rtt.actual', 99)))}; ` +
+          `generator cpu ${(half.cpu * 100).toFixed(0)}% (includes the sub-millisecond wait turns)`,
+      );
+      out(
+        `added over ping-pong: p50 ${formatDuration(p50 - base.h.percentileSeconds(50))}, p99 ${formatDuration(p99 - base.h.percentileSeconds(99))} ` +
+          `(ratio p99 ${(p99 / base.h.percentileSeconds(99)).toFixed(2)}×)`,
+      );
+    } finally {
+      child.kill();
+    }
+  },
+};

@@ -1,0 +1,104 @@
+// `maestro` against the agent terminal server (real tmux on a private socket, the fake agent
+// echoing input), and `agentcom` against the reference hub, both on 127.0.0.1.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { percentileKey } from '../lib/index.js';
+import { startAgentServer, killTmuxServer, startHub, type AgentServerHandle, type HubHandle } from '../agent-server/index.js';
+import { fakeAgentArgv, privateTmuxSocket } from '../agent-server/terminal/test-support.js';
+import { resolveOptions, runLoad } from '../loadgen/index.js';
+
+describe('loadgen maestro against the agent server', () => {
+  const socket = privateTmuxSocket('loadgen');
+  let server: AgentServerHandle;
+
+  beforeAll(async () => {
+    server = await startAgentServer({
+      port: 0,
+      tmuxSocket: socket,
+      sessionName: 'lg',
+      agentId: 'lg-1',
+      command: fakeAgentArgv('--rate', '0B/s'),
+      graceMs: 500,
+      log: () => undefined,
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await killTmuxServer({ socket });
+  });
+
+  it('times marker round trips, fan-out to watchers, connect and snapshot', async () => {
+    const options = resolveOptions({
+      url: server.url,
+      protocol: 'maestro',
+      connections: 1,
+      watchers: 3,
+      rate: '10/s',
+      duration: '3s',
+      maxLag: '1s',
+    });
+    const { document, exitCode } = await runLoad(options);
+    const p = document.points[0]!;
+    const m = p.metrics;
+    expect(exitCode).toBe(0);
+    expect(m['errors.rate']!.value).toBe(0);
+    // every input came back to its writer, and reached each of the 3 watchers
+    expect(m['ops.completed']!.value).toBe(m['ops.sent']!.value);
+    expect(m['ops.sent']!.value).toBeGreaterThan(20);
+    expect(p.histograms!['latency.fanout']!.count).toBe(3 * m['ops.sent']!.value);
+    expect(p.histograms!['latency.connect']!.count).toBe(4);
+    expect(p.histograms!['latency.snapshot']!.count).toBe(4);
+    expect(m[percentileKey('latency.rtt', 50)]!.value).toBeGreaterThan(0);
+    expect(m[percentileKey('latency.rtt', 50)]!.value).toBeLessThan(options.timeout);
+  });
+});
+
+describe('loadgen agentcom against the reference hub', () => {
+  let hub: HubHandle;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'agentscale-lg-hub-'));
+    hub = await startHub({ port: 0, dataDir: dir, sync: 'none', rateLimits: { enabled: false, perMinute: { light: 120, normal: 60, heavy: 10 } } });
+  });
+  afterAll(async () => {
+    await hub?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('submits tasks, works them as sidecars and times submit → assign → complete', async () => {
+    const options = resolveOptions({
+      url: hub.url,
+      protocol: 'agentcom',
+      token: hub.adminToken,
+      connections: 3,
+      rate: '10/s',
+      messages: 20,
+      serviceTime: 'exp:100ms',
+      progressInterval: '50ms',
+      duration: '10s',
+      maxLag: '1s',
+    });
+    const { document, exitCode } = await runLoad(options);
+    const p = document.points[0]!;
+    const m = p.metrics;
+    expect(m['ops.intended']!.value).toBe(20);
+    expect(m['ops.completed']!.value).toBe(20);
+    expect(m['errors.rate']!.value).toBe(0);
+    expect(exitCode).toBe(0);
+    expect(p.histograms!['latency.assign']!.count).toBe(20);
+    expect(p.histograms!['latency.task']!.count).toBe(20);
+    expect(p.histograms!['latency.ack']!.count).toBe(20);
+    // a task completes after it is assigned
+    expect(m[percentileKey('latency.task', 50)]!.value).toBeGreaterThan(m[percentileKey('latency.assign', 50)]!.value);
+    expect(document.notes?.some((n) => n.startsWith('hub /api/metrics after'))).toBe(true);
+  });
+
+  it('stops with exit 1 when the hub refuses the token', async () => {
+    const options = resolveOptions({ url: hub.url, protocol: 'agentcom', token: 'not-the-admin-token', connections: 2, duration: '1s' });
+    await expect(runLoad(options)).rejects.toMatchObject({ exitCode: 1, message: expect.stringMatching(/refused the --token \(HTTP 40[13]\)/) });
+  });
+});

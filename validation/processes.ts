@@ -1,0 +1,114 @@
+// Child processes of a validation run: the servers and the load generator, each started from an
+// argument vector (never a shell), optionally pinned to a core with `taskset -c`, stopped with
+// SIGTERM (then SIGKILL after a grace period), and their CPU time read from /proc.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EXIT, UserError } from '../lib/index.js';
+
+/** The built CLI (dist/cli/main.js) beside this module's build. */
+export function cliPath(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
+}
+
+/** How processes are placed on cores: servers on one, the load generator on another. */
+export interface Pinning {
+  servers?: string;
+  loadgen?: string;
+  /** Why pinning is off, when it is. */
+  note: string;
+}
+
+export function choosePinning(disabled = false): Pinning {
+  if (disabled) return { note: 'pinning turned off (--no-pin): servers and load generator share every core' };
+  const cores = os.availableParallelism();
+  if (cores < 2) return { note: `one core available: no pinning, the load generator shares the servers' core` };
+  if (!existsSync('/usr/bin/taskset') && !existsSync('/bin/taskset')) return { note: 'taskset not found: no pinning' };
+  return { servers: '0', loadgen: String(cores - 1), note: `servers pinned to core 0, load generator to core ${cores - 1} (taskset -c)` };
+}
+
+export interface Child {
+  readonly name: string;
+  readonly process: ChildProcess;
+  readonly pid: number;
+  /** stdout and stderr so far. */
+  output(): string;
+  /** Resolves with the first line (stdout or stderr) matching, rejects if the process exits first or the time runs out. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+  stop(graceMs?: number): Promise<void>;
+}
+
+export function startChild(name: string, args: string[], options: { core?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Child {
+  const node = process.execPath;
+  const [command, argv] = options.core !== undefined ? ['taskset', ['-c', options.core, node, ...args]] : [node, args];
+  const proc = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env }, cwd: options.cwd });
+  let text = '';
+  const watchers: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
+  const onData = (chunk: Buffer): void => {
+    text += chunk.toString('utf8');
+    if (text.length > 1_000_000) text = text.slice(-500_000);
+    for (const w of [...watchers]) {
+      const m = text.match(w.pattern);
+      if (m) {
+        watchers.splice(watchers.indexOf(w), 1);
+        w.resolve(m);
+      }
+    }
+  };
+  proc.stdout!.on('data', onData);
+  proc.stderr!.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+  let done = false;
+  void exited.then(() => (done = true));
+  return {
+    name,
+    process: proc,
+    pid: proc.pid ?? -1,
+    output: () => text,
+    exited,
+    waitFor(pattern, timeoutMs = 30_000) {
+      const m = text.match(pattern);
+      if (m) return Promise.resolve(m);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new UserError(`${name} did not start within ${timeoutMs / 1000} s`, EXIT.failure, lastLines(text))), timeoutMs);
+        watchers.push({ pattern, resolve: (x) => (clearTimeout(timer), resolve(x)) });
+        void exited.then((code) => {
+          clearTimeout(timer);
+          reject(new UserError(`${name} exited (code ${code}) before it was ready`, EXIT.failure, lastLines(text)));
+        });
+      });
+    },
+    async stop(graceMs = 10_000) {
+      if (done) return;
+      proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function lastLines(text: string): string[] {
+  return text.trim().split('\n').slice(-8);
+}
+
+/** CPU seconds (user + system) a process has used; with taskset the child of taskset is the same pid (exec). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[11], [12] are utime, stime (the 14th and 15th of the whole line) in clock ticks.
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return ticks / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** USER_HZ: 100 on every Linux this runs on (sysconf is not reachable from Node). */
+const CLOCK_TICKS = 100;

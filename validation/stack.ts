@@ -1,0 +1,74 @@
+// The live stack on 127.0.0.1, as child processes of the built CLI: an agent terminal server whose
+// tmux sessions run the fake agent, the reference hub, and the Claude emulator. Each start waits
+// for the server's ready line and returns how to reach it and how to stop it.
+
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { cliPath, startChild, type Child } from './processes.js';
+
+const run = promisify(execFile);
+
+export interface AgentServerHandle {
+  child: Child;
+  port: number;
+  /** `ws://127.0.0.1:PORT/term?name=s{i}`: one tmux session per load-generator session. */
+  termUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Agent terminal server; every new session runs `fake-agent --rate outputRate`. */
+export async function startAgentServerProcess(options: { outputRate: number; tmuxSocket: string; core?: string; seed?: number }): Promise<AgentServerHandle> {
+  const cli = cliPath();
+  // tmux runs the command through its shell: every part here is ours (numbers and paths), never user text.
+  const fake = `${quote(process.execPath)} ${quote(cli)} fake-agent --rate ${Math.round(options.outputRate)}B/s --seed ${options.seed ?? 1} --no-banner`;
+  const child = startChild('serve-agent', [cli, 'serve-agent', '--port', '0', '--tmux-socket', options.tmuxSocket, '--command', fake, '--grace', '1s'], {
+    core: options.core,
+  });
+  const m = await child.waitFor(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+  const port = Number(m[1]);
+  return {
+    child,
+    port,
+    termUrl: `ws://127.0.0.1:${port}/term?name=s{i}`,
+    async stop() {
+      await child.stop();
+      await run('tmux', ['-L', options.tmuxSocket, 'kill-server']).catch(() => undefined);
+    },
+  };
+}
+
+function quote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface HubHandle {
+  child: Child;
+  url: string;
+  adminToken: string;
+  stop(): Promise<void>;
+}
+
+export async function startHubProcess(options: { dataDir: string; storeMode: 'fsync' | 'group' | 'none'; core?: string }): Promise<HubHandle> {
+  const cli = cliPath();
+  const child = startChild(
+    'serve-hub',
+    [cli, 'serve-hub', '--port', '0', '--data-dir', options.dataDir, '--store-sync', options.storeMode, '--rate-limits', 'off'],
+    { core: options.core },
+  );
+  const m = await child.waitFor(/^(\{.*"url".*\})$/m);
+  const line = JSON.parse(m[1]!) as { url: string; admin_token?: string };
+  if (!line.admin_token) throw new Error('serve-hub printed no admin token');
+  return { child, url: line.url, adminToken: line.admin_token, stop: () => child.stop() };
+}
+
+/** Counters of the hub's Prometheus text that validation reads. */
+export async function hubCounters(url: string): Promise<Record<string, number>> {
+  const res = await fetch(`${url}/metrics`);
+  const text = await res.text();
+  const out: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const m = line.match(/^([a-z_]+)(?:\{[^}]*\})?\s+([0-9.eE+-]+|NaN)$/);
+    if (m && !line.includes('le=')) out[m[1]!] = (out[m[1]!] ?? 0) + Number(m[2]);
+  }
+  return out;
+}

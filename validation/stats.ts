@@ -1,0 +1,39 @@
+// Small numeric helpers of calibration and comparison: pure functions.
+
+/** Quantiles of samples by linear interpolation between order statistics (type 7). */
+export function quantiles(samples: readonly number[], ps: readonly number[]): number[] {
+  const xs = [...samples].sort((a, b) => a - b);
+  if (xs.length === 0) return ps.map(() => Number.NaN);
+  return ps.map((p) => {
+    const h = (xs.length - 1) * p;
+    const lo = Math.floor(h);
+    const hi = Math.min(xs.length - 1, lo + 1);
+    return xs[lo]! + (h - lo) * (xs[hi]! - xs[lo]!);
+  });
+}
+
+/**
+ * Least squares for two non-negative coefficients: y ≈ a·x₀ + b·x₁. The exact solve when it is
+ * non-negative, else the best fit with one coefficient held at 0.
+ */
+export function solve2(x: readonly (readonly [number, number])[] | number[][], y: readonly number[]): [number, number] {
+  let s00 = 0, s01 = 0, s11 = 0, t0 = 0, t1 = 0;
+  x.forEach((row, i) => {
+    const [a, b] = [row[0]!, row[1]!];
+    s00 += a * a;
+    s01 += a * b;
+    s11 += b * b;
+    t0 += a * y[i]!;
+    t1 += b * y[i]!;
+  });
+  const det = s00 * s11 - s01 * s01;
+  if (Math.abs(det) > 1e-12 * Math.max(1, s00 * s11)) {
+    const a = (t0 * s11 - t1 * s01) / det;
+    const b = (s00 * t1 - s01 * t0) / det;
+    if (a >= 0 && b >= 0) return [a, b];
+  }
+  const onlyA = s00 > 0 ? Math.max(0, t0 / s00) : 0;
+  const onlyB = s11 > 0 ? Math.max(0, t1 / s11) : 0;
+  const sse = (a: number, b: number) => x.reduce((s, row, i) => s + (y[i]! - a * row[0]! - b * row[1]!) ** 2, 0);
+  return sse(onlyA, 0) <= sse(0, onlyB) ? [onlyA, 0] : [0, onlyB];
+}
