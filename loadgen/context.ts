@@ -11,6 +11,7 @@ import {
   rampConnectionPlan,
   rampsFromStages,
   type ConnectionSlot,
+  type EventStream,
   type Ramp,
 } from './timeline.js';
 
@@ -82,6 +83,37 @@ export function takeOperation(ctx: RunContext): boolean {
   if (!ctx.budget.take()) return false;
   ctx.recorder.count(COUNTERS.intended);
   return true;
+}
+
+/**
+ * Sends every operation of `stream` when it falls due, on the shared scheduler: all that are due
+ * at once go out together (at most --max-backlog; the rest are counted as dropped), each given
+ * its intended time so latency is measured from it. Ends with `stop` when the stream or the
+ * --messages budget runs out; `sending` says whether the driver still wants to send.
+ */
+export function sendOnSchedule(ctx: RunContext, stream: EventStream, send: (intended: number) => void, sending: () => boolean, stop: () => void): void {
+  const task = {
+    due: 0,
+    fire(now: number): void {
+      if (!sending()) return;
+      let burst = 0;
+      for (;;) {
+        const t = stream.peek();
+        if (t === Infinity) return stop();
+        const due = ctx.t0 + t * 1000;
+        if (due > now) break;
+        stream.shift();
+        if (!takeOperation(ctx)) return stop();
+        if (burst++ < ctx.options.maxBacklog) send(due);
+        else ctx.recorder.count(COUNTERS.dropped);
+      }
+      task.due = ctx.t0 + stream.peek() * 1000;
+      ctx.scheduler.at(task);
+    },
+  };
+  task.due = ctx.t0 + stream.peek() * 1000;
+  if (task.due === Infinity) stop();
+  else ctx.scheduler.at(task);
 }
 
 /** A protocol's running share of the load. */

@@ -3,20 +3,10 @@
 // Every quantity is a plain number in SI base units: seconds, bytes, bytes per second,
 // events per second, tokens, US dollars. Fields may be added; none is ever renamed silently.
 
-/** A distribution as the kernel's `distribution()` factory takes it (see sim/). */
-export type DistributionSpec =
-  | { kind: 'constant'; value: number }
-  | { kind: 'uniform'; min: number; max: number }
-  | { kind: 'exponential'; mean: number }
-  | { kind: 'normal'; mean: number; cv: number } // truncated at 0
-  | { kind: 'lognormal'; mean: number; cv: number }
-  | { kind: 'gamma'; mean: number; cv: number }
-  | { kind: 'erlang'; mean: number; k: number }
-  | { kind: 'weibull'; mean: number; cv: number }
-  | { kind: 'hyperexponential'; mean: number; cv: number } // cv > 1, balanced means
-  | { kind: 'pareto'; min: number; max: number; alpha: number } // bounded Pareto
-  | { kind: 'empirical'; samples: number[] }
-  | { kind: 'categorical'; values: number[]; weights: number[] };
+import type { DistributionSpec } from '../sim/index.js';
+
+/** A distribution as the kernel's `distribution()` factory takes it. */
+export type { DistributionSpec };
 
 export type Tier = 'trivial' | 'standard' | 'complex';
 

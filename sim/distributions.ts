@@ -3,7 +3,7 @@
 import type { Rng } from './rng.js';
 import { lgamma, normalCdf, normalPdf } from './special.js';
 
-/** Identical to DistributionSpec in model/config.ts (sim/ imports nothing of ours, so it is copied). */
+/** A distribution by kind and the parameters capacity planners think in; scenario files use the same shape. */
 export type DistributionSpec =
   | { kind: 'constant'; value: number }
   | { kind: 'uniform'; min: number; max: number }

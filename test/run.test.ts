@@ -78,6 +78,15 @@ describe('agentscale run', () => {
     expect(point.usage).toHaveProperty('connections');
     expect(a.stdout).toMatch(/^point\s+throughput\s+task p95\s+bottleneck\s+utilisation\n/);
     expect(a.stdout).toContain('agentsPerMachine=3');
+
+    // Every point is priced for every deployment kind, and the report sits beside the results.
+    expect(Object.keys(point.costs ?? {}).sort()).toEqual(['alb-wss', 'fargate', 'local', 'ssh-tunnel']);
+    expect(point.costs!['fargate']!.some((line) => line.kind === 'fixed' && line.monthlyUsd > 0)).toBe(true);
+    const html = readFileSync(path.join(one, 'report.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).not.toMatch(/<script/i);
+    expect(existsSync(path.join(one, 'report.points.csv'))).toBe(true);
+    expect(a.stdout).toContain('Recommendation:');
   });
 
   it('prints the document with --json and records --seed', async () => {

@@ -2,7 +2,7 @@
 // (a steady rate plus periodic bursts) and the text of every line. Wall-clock jitter only moves
 // when a tick's lines are written, never what they say or how many bytes are due.
 
-import { mulberry32 } from './rng.js';
+import { createRng } from '../../sim/index.js';
 
 export interface OutputPlanOptions {
   seed: number;
@@ -33,7 +33,8 @@ export class OutputPlan {
 
   constructor(readonly options: OutputPlanOptions) {
     if (!(options.tickSeconds > 0)) throw new Error('tick must be positive');
-    this.random = mulberry32(options.seed);
+    const rng = createRng(options.seed, 'fake-agent');
+    this.random = () => rng.next();
   }
 
   /** Bytes due in total once tick `k` (0-based, at time (k+1)·tick) has been written. */

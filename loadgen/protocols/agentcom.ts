@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { EXIT, UserError, METRIC_NAMES } from '../../lib/index.js';
-import { connectionPlan, rateRamp, rng, takeOperation, type Driver, type RunContext } from '../context.js';
+import { connectionPlan, rateRamp, rng, sendOnSchedule, type Driver, type RunContext } from '../context.js';
 import { classifyError, closeClass, describeErrorClass } from '../errors.js';
 import { createRng, distribution, type Distribution, type Rng } from '../../sim/index.js';
 import { COUNTERS } from '../recorder.js';
@@ -395,28 +395,7 @@ export async function startAgentcom(ctx: RunContext): Promise<Driver> {
     );
   };
 
-  const task = {
-    due: 0,
-    fire(now: number): void {
-      if (!sending) return;
-      let burst = 0;
-      for (;;) {
-        const t = stream.peek();
-        if (t === Infinity) return stop();
-        const due = ctx.t0 + t * 1000;
-        if (due > now) break;
-        stream.shift();
-        if (!takeOperation(ctx)) return stop();
-        if (burst++ < options.maxBacklog) submit(due);
-        else rec.count(COUNTERS.dropped);
-      }
-      task.due = ctx.t0 + stream.peek() * 1000;
-      ctx.scheduler.at(task);
-    },
-  };
-  task.due = ctx.t0 + stream.peek() * 1000;
-  if (task.due === Infinity) stop();
-  else ctx.scheduler.at(task);
+  sendOnSchedule(ctx, stream, submit, () => sending, stop);
 
   return {
     done,

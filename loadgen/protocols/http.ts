@@ -7,7 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { rateRamp, rng, takeOperation, type Driver, type RunContext } from '../context.js';
+import { rateRamp, rng, sendOnSchedule, type Driver, type RunContext } from '../context.js';
 import { classifyError } from '../errors.js';
 import { COUNTERS } from '../recorder.js';
 import { EventStream } from '../timeline.js';
@@ -92,28 +92,7 @@ function startOpenHttp(ctx: RunContext): Driver {
     rec.count(COUNTERS.sent);
   };
 
-  const task = {
-    due: 0,
-    fire(now: number): void {
-      if (!sending) return;
-      let burst = 0;
-      for (;;) {
-        const t = stream.peek();
-        if (t === Infinity) return stop();
-        const due = ctx.t0 + t * 1000;
-        if (due > now) break;
-        stream.shift();
-        if (!takeOperation(ctx)) return stop();
-        if (burst++ < options.maxBacklog) send(due);
-        else rec.count(COUNTERS.dropped);
-      }
-      task.due = ctx.t0 + stream.peek() * 1000;
-      ctx.scheduler.at(task);
-    },
-  };
-  task.due = ctx.t0 + stream.peek() * 1000;
-  if (task.due === Infinity) stop();
-  else ctx.scheduler.at(task);
+  sendOnSchedule(ctx, stream, send, () => sending, stop);
   // The request timeout covers stalls; the sweep has nothing more to expire.
   return { done, sweep: () => undefined };
 }

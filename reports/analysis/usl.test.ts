@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fitUsl, uslThroughput } from './usl.js';
+import { createRng } from '../../sim/index.js';
 
 /** mulberry32: a small seeded generator, so every replication is reproducible. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = createRng(seed, 'synthetic');
+  return () => generator.next();
 }
 function normal(u: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());

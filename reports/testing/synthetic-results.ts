@@ -4,6 +4,7 @@
 
 import { RESULTS_SCHEMA, RESULTS_VERSION, ResultsDocument, percentileKey, type PointResult, type ResourceResult, type Usage } from '../../lib/index.js';
 import { costPoint, type DeploymentConfig, type MachineGroupConfig, type Pricing } from '../../model/index.js';
+import { createRng } from '../../sim/index.js';
 
 const GiB = 2 ** 30;
 
@@ -32,14 +33,8 @@ export const SYNTHETIC_DEPLOYMENT: DeploymentConfig = {
 };
 
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = createRng(seed, 'synthetic');
+  return () => generator.next();
 }
 
 const est = (value: number, unit: string, halfWidth?: number) => ({ value, unit, ...(halfWidth !== undefined ? { halfWidth, confidence: 0.95, n: 10 } : {}) });

@@ -1,0 +1,121 @@
+// "The same scenario": a validation level of the live stack written as a model ScenarioConfig.
+// Structure comes from the validation block (sessions, watchers, rates, sidecars, store mode),
+// service costs from the calibration profile, everything else from the scenario and its data
+// files. Nothing here depends on what was measured at any level.
+
+import type { DistributionSpec, ScenarioConfig, ValidationConfig, ValidationLevel } from '../model/index.js';
+import { FIGURES, figureDistribution, figureNumber, type CalibrationProfile } from './profile.js';
+
+/** The block's base values with one level's changes. */
+export type LevelValues = Required<ValidationLevel>;
+
+export function levelValues(v: ValidationConfig, level: ValidationLevel): LevelValues {
+  return {
+    sessions: level.sessions ?? v.sessions,
+    watchers: level.watchers ?? v.watchers,
+    rate: level.rate ?? v.rate,
+    outputRate: level.outputRate ?? v.outputRate,
+    sidecars: level.sidecars ?? v.sidecars,
+  };
+}
+
+/** Simulated time per replication of a terminal level: the model samples delivery every 5 s, so it runs longer than the measurement (steady state). */
+export const TERMINAL_HORIZON = 300;
+
+const constant = (value: number): DistributionSpec => ({ kind: 'constant', value });
+
+export interface Mapped {
+  config: ScenarioConfig;
+  /** Model fields set from the calibration profile: field → figure name. */
+  calibrated: Record<string, string>;
+  /** Model fields set by the validation block's structure. */
+  structural: string[];
+}
+
+function need(profile: CalibrationProfile, name: string): number {
+  const v = figureNumber(profile, name);
+  if (v === undefined) throw new Error(`calibration profile lacks ${name}: run agentscale calibrate (with that part)`);
+  return v;
+}
+
+export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: ValidationLevel, profile: CalibrationProfile, seed: number): Mapped {
+  const l = levelValues(v, level);
+  const c: ScenarioConfig = structuredClone(base);
+  delete c.validation;
+  c.seed = seed;
+  c.replications = v.replications;
+  c.network.mesh = { ...c.network.mesh, kind: 'lan', relayedFraction: 0, direct: { ...c.network.mesh.direct, rtt: 0 } };
+  c.deployment = { ...c.deployment, kind: 'local', dashboards: 0, remoteDashboards: false };
+  c.routing = { ...c.routing, fallbackToClaude: false };
+  const calibrated: Record<string, string> = {};
+  const structural: string[] = ['network.mesh (loopback: lan, no delay)', 'deployment.kind = local'];
+
+  if (v.kind === 'terminal') {
+    // Agents stream their terminal for the whole run: each works on one LLM call that never ends.
+    const ratio = need(profile, FIGURES.wireRatio);
+    const fps = need(profile, FIGURES.framesPerSecond);
+    const wire = l.outputRate * ratio;
+    c.horizon = TERMINAL_HORIZON;
+    c.warmup = 5;
+    c.fleet = [{ name: 'validate', count: 1, cpus: 1, ram: 1024 ** 4, agents: l.sessions, agentMemory: 0 }];
+    c.workload = {
+      arrival: { type: 'closed', think: constant(0) },
+      tiers: { trivial: 0, standard: 0, complex: 1 },
+      task: { ...c.workload.task, steps: constant(1), inputTokens: constant(1), outputTokens: constant(1), toolTime: constant(0), terminalOutput: wire },
+    };
+    c.claude = { ...c.claude, timeToFirstToken: constant(1e9), overloadProbability: 0, limits: { rpm: 1e9, itpm: 1e12, otpm: 1e12 } };
+    c.hub = { ...c.hub, progressInterval: 0 };
+    c.terminal = {
+      ...c.terminal,
+      // The writer is a watcher too: it reads the whole output to find its markers.
+      watchersPerAgent: l.watchers + 1,
+      cpuPerFrame: need(profile, FIGURES.cpuPerFrame),
+      cpuPerByte: need(profile, FIGURES.cpuPerByte),
+      frameBytes: fps > 0 ? wire / fps : c.terminal.frameBytes,
+    };
+    calibrated['terminal.cpuPerFrame'] = FIGURES.cpuPerFrame;
+    calibrated['terminal.cpuPerByte'] = FIGURES.cpuPerByte;
+    calibrated['terminal.frameBytes'] = `${FIGURES.wireRatio}, ${FIGURES.framesPerSecond}`;
+    calibrated['workload.task.terminalOutput'] = FIGURES.wireRatio;
+    const echo = figureDistribution(profile, FIGURES.echoLatency);
+    if (echo) {
+      c.terminal.echoLatency = echo;
+      calibrated['terminal.echoLatency'] = FIGURES.echoLatency;
+    }
+    structural.push(
+      `fleet: one machine with 1 core (the servers' core) and ${l.sessions} agents, each streaming for the whole run`,
+      `terminal.watchersPerAgent = ${l.watchers} watchers + the writer`,
+      'workload: closed loop, one never-ending LLM call per agent (terminal output only)',
+    );
+  } else {
+    // hub (and llm without its LLM calls): sidecars take tasks one at a time for the service time.
+    c.horizon = v.duration;
+    c.warmup = 0;
+    c.fleet = [{ name: 'validate', count: 1, cpus: l.sidecars, ram: 1024 ** 4, agents: l.sidecars, agentMemory: 0 }];
+    c.workload = {
+      arrival: { type: 'poisson', rate: l.rate },
+      tiers: { trivial: 1, standard: 0, complex: 0 },
+      task: { ...c.workload.task, steps: constant(1), toolTime: v.serviceTime, terminalOutput: 0 },
+    };
+    c.terminal = { ...c.terminal, watchersPerAgent: 0 };
+    const sync = figureDistribution(profile, FIGURES.syncWrite);
+    if (!sync) throw new Error(`calibration profile lacks ${FIGURES.syncWrite}: run agentscale calibrate (with the store part)`);
+    c.hub = {
+      ...c.hub,
+      cpus: 1,
+      shards: 1,
+      perMessageCpu: need(profile, FIGURES.perMessageCpu),
+      progressInterval: v.progressInterval,
+      // The reference hub syncs 5 records per task: submit, routing, assign, accept, complete.
+      store: { ...c.hub.store, mode: v.storeMode, syncWrite: sync, writesPerTask: 5, groupSize: 1_000_000 },
+    };
+    calibrated['hub.perMessageCpu'] = FIGURES.perMessageCpu;
+    calibrated['hub.store.syncWrite'] = FIGURES.syncWrite;
+    structural.push(
+      `fleet: ${l.sidecars} sidecars, each with its own core (a task takes exactly its service time)`,
+      `workload: Poisson arrivals at ${l.rate}/s, trivial tier, one step of the service time`,
+      `hub: 1 core, store mode ${v.storeMode}, 5 synced writes per task (the reference hub's), progress every ${v.progressInterval} s`,
+    );
+  }
+  return { config: c, calibrated, structural };
+}

@@ -1,0 +1,97 @@
+// What is compared for each kind of validation: a metric's name, unit, target, how it is read
+// from a measured level (the load generator's document and the servers' own counters) and from
+// one simulated replication of the same level.
+
+import type { ResultsDocument, PointResult } from '../lib/index.js';
+import type { ReplicationResult, ScenarioConfig, ValidationConfig } from '../model/index.js';
+import type { LevelValues } from './mapping.js';
+
+/** What the stack itself reported over a level (CPU from /proc, store counters from /metrics). */
+export interface ServerReadings {
+  /** CPU seconds per second of the server process under test over the load run. */
+  serverCpu?: number;
+  /** Fraction of time the hub's store spent in fsync. */
+  storeBusy?: number;
+}
+
+export interface MetricDef {
+  key: string;
+  label: string;
+  unit: string;
+  target?: 'throughput' | 'latency';
+  measured(point: PointResult, servers: ServerReadings): number | null;
+  predicted(r: ReplicationResult, level: LevelValues, config: ScenarioConfig): number | null;
+}
+
+const m = (point: PointResult, name: string): number | null => point.metrics[name]?.value ?? null;
+const perSecond = (point: PointResult, name: string): number | null => {
+  const v = m(point, name) ?? 0;
+  const d = m(point, 'run.duration');
+  return d && d > 0 ? v / d : null;
+};
+const resource = (r: ReplicationResult, pred: (name: string) => boolean): number | null => {
+  const found = r.resources.filter((x) => pred(x.name));
+  return found.length > 0 ? found.reduce((a, x) => a + x.utilization, 0) : null;
+};
+
+const latency = (key: string, label: string, measuredName: string, modelName: string, target?: 'latency'): MetricDef => ({
+  key,
+  label,
+  unit: 's',
+  ...(target ? { target } : {}),
+  measured: (p) => m(p, measuredName),
+  predicted: (r) => r.metrics[modelName] ?? null,
+});
+
+const errors: MetricDef[] = [
+  { key: 'errors.rate', label: 'failed operations (fraction)', unit: 'fraction', measured: (p) => m(p, 'errors.rate'), predicted: (r) => r.metrics['errors.rate'] ?? 0 },
+  { key: 'errors.429', label: '429 answers per second', unit: '1/s', measured: (p) => perSecond(p, 'errors.http-429'), predicted: (r) => r.metrics['claude.429'] ?? 0 },
+  { key: 'errors.503', label: '503 answers per second', unit: '1/s', measured: (p) => perSecond(p, 'errors.http-503'), predicted: (r) => r.metrics['ollama.503'] ?? 0 },
+];
+
+const TERMINAL: MetricDef[] = [
+  {
+    key: 'throughput.delivered',
+    label: 'terminal bytes delivered per second (all clients)',
+    unit: 'B/s',
+    target: 'throughput',
+    measured: (p) => perSecond(p, 'bytes.received'),
+    // Every client (watchers and the writer) receives the stream of every busy agent.
+    predicted: (r, l, c) => (r.metrics['agents.busy'] ?? 0) * l.sessions * (l.watchers + 1) * c.workload.task.terminalOutput,
+  },
+  { key: 'throughput.roundTrips', label: 'round trips answered per second', unit: '1/s', target: 'throughput', measured: (p) => m(p, 'throughput.messages'), predicted: (_r, l) => l.sessions * l.rate },
+  latency('latency.rtt.p50', 'terminal round trip p50', 'latency.rtt.p50', 'latency.fanout.p50', 'latency'),
+  latency('latency.rtt.p95', 'terminal round trip p95', 'latency.rtt.p95', 'latency.fanout.p95', 'latency'),
+  latency('latency.rtt.p99', 'terminal round trip p99', 'latency.rtt.p99', 'latency.fanout.p99'),
+  latency('latency.fanout.p50', 'fan-out delivery p50', 'latency.fanout.p50', 'latency.fanout.p50', 'latency'),
+  latency('latency.fanout.p95', 'fan-out delivery p95', 'latency.fanout.p95', 'latency.fanout.p95', 'latency'),
+  latency('latency.fanout.p99', 'fan-out delivery p99', 'latency.fanout.p99', 'latency.fanout.p99'),
+  { key: 'util.server', label: "agent server CPU (fraction of its core)", unit: 'fraction', measured: (_p, s) => s.serverCpu ?? null, predicted: (r) => resource(r, (n) => n.startsWith('machine[') && n.endsWith('.cpu')) },
+  ...errors,
+];
+
+const HUB: MetricDef[] = [
+  { key: 'throughput.tasks', label: 'tasks completed per second', unit: '1/s', target: 'throughput', measured: (p) => m(p, 'throughput.tasks'), predicted: (r) => r.metrics['throughput.tasks'] ?? null },
+  latency('latency.task.p50', 'task completion p50', 'latency.task.p50', 'latency.task.p50', 'latency'),
+  latency('latency.task.p95', 'task completion p95', 'latency.task.p95', 'latency.task.p95', 'latency'),
+  latency('latency.task.p99', 'task completion p99', 'latency.task.p99', 'latency.task.p99'),
+  latency('latency.assign', 'submit → assign (mean)', 'latency.assign', 'latency.assign'),
+  { key: 'util.hub', label: 'hub CPU (fraction of its core)', unit: 'fraction', measured: (_p, s) => s.serverCpu ?? null, predicted: (r) => resource(r, (n) => n === 'hub.cpu') },
+  { key: 'util.store', label: 'hub store busy syncing (fraction)', unit: 'fraction', measured: (_p, s) => s.storeBusy ?? null, predicted: (r) => resource(r, (n) => n === 'hub.store') },
+  ...errors,
+];
+
+export function metricsFor(kind: ValidationConfig['kind']): MetricDef[] {
+  return kind === 'terminal' ? TERMINAL : HUB;
+}
+
+/** The latency whose p95 marks saturation. */
+export function saturationMetric(kind: ValidationConfig['kind']): string {
+  return kind === 'terminal' ? 'latency.rtt.p95' : 'latency.task.p95';
+}
+
+export function firstPoint(doc: ResultsDocument): PointResult {
+  const p = doc.points[0];
+  if (!p) throw new Error('the load document has no point');
+  return p;
+}

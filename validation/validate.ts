@@ -1,0 +1,217 @@
+// `agentscale validate`: start the live stack level by level (servers on one core, the load
+// generator on the other), measure, stop everything, simulate the same levels with the
+// calibration profile, and set predicted against measured.
+
+import { mkdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { EXIT, UserError, info, machineInfo, writeFileAtomic } from '../lib/index.js';
+import { loadScenario, simulateReplication, type ReplicationResult, type ScenarioConfig, type ValidationConfig } from '../model/index.js';
+import { compare, predictedFrom, saturationAgrees, saturationLevel, TARGETS, type Comparison } from './compare.js';
+import { runLoadgen } from './load.js';
+import { levelConfig, levelValues, type LevelValues } from './mapping.js';
+import { firstPoint, metricsFor, saturationMetric, type ServerReadings } from './metrics.js';
+import { choosePinning, cpuSeconds, type Pinning } from './processes.js';
+import { readProfile, type CalibrationProfile } from './profile.js';
+import { hubCounters, startAgentServerProcess, startHubProcess } from './stack.js';
+import type { LevelReport, ValidationReport } from './report-types.js';
+import { writeValidationHtml } from './html.js';
+
+export interface ValidateOptions {
+  scenario: string;
+  outDir: string;
+  /** Calibration profile; default: the scenario's `calibration`. */
+  calibration?: string;
+  pin?: boolean;
+  seed?: number;
+  progress?: (line: string) => void;
+}
+
+export interface ValidateOutcome {
+  report: ValidationReport;
+  files: { json: string; html: string };
+}
+
+export async function validate(options: ValidateOptions): Promise<ValidateOutcome> {
+  const say = options.progress ?? info;
+  const loaded = await loadScenario(options.scenario);
+  const base = loaded.base;
+  const v = base.validation;
+  if (!v) throw new UserError(`${loaded.file}: has no validation block`, EXIT.usage, ['add validation: { kind: terminal|hub, levels: [...] } (see the README, "Validating the model")']);
+  if (v.kind === 'llm') throw new UserError(`${loaded.file}: validation kind llm is not available yet`, EXIT.usage, ['use kind terminal or hub']);
+  const profileFile = options.calibration ?? (base.calibration ? path.resolve(path.dirname(options.scenario), base.calibration) : undefined);
+  if (!profileFile) throw new UserError(`${loaded.file}: no calibration profile`, EXIT.usage, ['run agentscale calibrate --out calibration.yaml, then give --calibration calibration.yaml or set calibration: in the scenario']);
+  const profile = await readProfile(profileFile);
+  const pinning = choosePinning(options.pin === false);
+  const seed = options.seed ?? base.seed;
+  await mkdir(path.join(options.outDir, 'levels'), { recursive: true });
+  say(`validate ${loaded.name}: ${v.levels.length} levels of ${v.duration} s (${pinning.note})`);
+
+  const loadBefore = os.loadavg();
+  const measured: { values: LevelValues; run: Awaited<ReturnType<typeof measureLevel>> }[] = [];
+  for (const [i, level] of v.levels.entries()) {
+    const values = levelValues(v, level);
+    say(`level ${i + 1}/${v.levels.length}: ${describeLevel(v, values)}`);
+    measured.push({ values, run: await measureLevel(v, values, i, options.outDir, pinning, seed) });
+  }
+  const loadAfter = os.loadavg();
+
+  say('simulating the same levels');
+  const defs = metricsFor(v.kind);
+  const levels: LevelReport[] = [];
+  let calibrated: Record<string, string> = {};
+  let structural: string[] = [];
+  const predictedSat: (number | null)[] = [];
+  const measuredSat: (number | null)[] = [];
+  const satKey = saturationMetric(v.kind);
+  for (const [i, level] of v.levels.entries()) {
+    const mapped = levelConfig(base, v, level, profile, seed);
+    calibrated = mapped.calibrated;
+    structural = mapped.structural;
+    const reps: ReplicationResult[] = [];
+    const warnings = new Set<string>();
+    for (let r = 0; r < v.replications; r++) {
+      const res = simulateReplication(mapped.config, r);
+      res.warnings.forEach((w) => warnings.add(w));
+      reps.push(res);
+    }
+    const { values, run } = measured[i]!;
+    const point = firstPoint(run.document);
+    const comparisons: Comparison[] = defs.map((d) => {
+      const pred = reps.map((r) => d.predicted(r, values, mapped.config)).filter((x): x is number => x !== null);
+      const target = d.target ? TARGETS[d.target] : undefined;
+      return compare(d.key, d.unit, pred.length > 0 ? predictedFrom(pred) : null, d.measured(point, run.servers), target);
+    });
+    measuredSat.push(comparisons.find((c) => c.metric === satKey)?.measured ?? null);
+    predictedSat.push(comparisons.find((c) => c.metric === satKey)?.predicted?.mean ?? null);
+    levels.push({
+      index: i,
+      label: describeLevel(v, values),
+      values,
+      measuredFile: path.relative(options.outDir, run.file),
+      loadgenExit: run.exitCode,
+      untrustworthy: run.document.untrustworthy === true,
+      warnings: [...warnings],
+      comparisons,
+    });
+  }
+  const satMeasured = saturationLevel(measuredSat);
+  const satPredicted = saturationLevel(predictedSat);
+  // Latency targets hold below saturation (as measured).
+  for (const l of levels) {
+    if (satMeasured !== null && l.index >= satMeasured) for (const c of l.comparisons) if (c.metric.startsWith('latency.')) delete c.target, delete c.meets;
+  }
+  const report: ValidationReport = {
+    kind: 'agentscale/validation',
+    version: 1,
+    createdAt: new Date().toISOString(),
+    scenario: { file: loaded.file, name: loaded.name, kind: v.kind, levels: v.levels.length, duration: v.duration, replications: v.replications, seed },
+    machine: machineInfo(),
+    loadAverage: { before: loadBefore.map(round2), after: loadAfter.map(round2) },
+    pinning: pinning.note,
+    calibration: {
+      file: profileFile,
+      date: profile.date,
+      host: profile.machine.hostname,
+      loadAverage: profile.loadAverage,
+      figures: Object.entries(profile.figures).map(([name, f]) => ({ name, value: typeof f.value === 'number' ? f.value : (f.summary?.mean ?? Number.NaN), unit: f.unit, method: f.method, n: f.n })),
+    },
+    calibrated: Object.entries(calibrated).map(([field, figure]) => ({ field, figure })),
+    structural,
+    fromDataFiles: relevantSources(base, v),
+    levels,
+    saturation: { metric: satKey, measured: satMeasured, predicted: satPredicted, agrees: saturationAgrees(satMeasured, satPredicted, v.levels.length) },
+    misses: misses(v, levels),
+  };
+  const json = path.join(options.outDir, 'validation.json');
+  const html = path.join(options.outDir, 'validation.html');
+  await writeFileAtomic(json, JSON.stringify(report, null, 2) + '\n');
+  await writeValidationHtml(html, report);
+  return { report, files: { json, html } };
+}
+
+const round2 = (x: number) => Number(x.toFixed(2));
+
+function describeLevel(v: ValidationConfig, l: LevelValues): string {
+  return v.kind === 'terminal'
+    ? `${l.sessions} sessions × ${l.watchers} watchers, ${l.rate}/s inputs per session, output ${l.outputRate} B/s`
+    : `${l.rate} tasks/s over ${l.sidecars} sidecars`;
+}
+
+async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, outDir: string, pinning: Pinning, seed: number) {
+  const file = path.join(outDir, 'levels', `level-${index + 1}.json`);
+  const profileFile = path.join(outDir, 'levels', `level-${index + 1}.loadgen.yaml`);
+  const servers: ServerReadings = {};
+  if (v.kind === 'terminal') {
+    const server = await startAgentServerProcess({ outputRate: l.outputRate, tmuxSocket: `agentscale-validate-${process.pid}-${index}`, core: pinning.servers, seed: seed + index });
+    try {
+      await writeFileAtomic(profileFile, YAML.stringify({ url: server.termUrl, protocol: 'maestro', connections: l.sessions, watchers: l.watchers, rate: l.rate, duration: v.duration, seed: seed + index, name: `level-${index + 1}` }));
+      const cpu0 = cpuSeconds(server.child.pid);
+      const t0 = performance.now();
+      const run = await runLoadgen(['--profile', profileFile], file, pinning.loadgen);
+      servers.serverCpu = (cpuSeconds(server.child.pid) - cpu0) / ((performance.now() - t0) / 1000);
+      return { ...run, servers, file };
+    } finally {
+      await server.stop();
+    }
+  }
+  const dataDir = path.join(outDir, 'levels', `hub-data-${index + 1}`);
+  const hub = await startHubProcess({ dataDir, storeMode: v.storeMode, core: pinning.servers });
+  try {
+    await writeFileAtomic(
+      profileFile,
+      YAML.stringify({
+        url: hub.url,
+        protocol: 'agentcom',
+        connections: l.sidecars,
+        rate: l.rate,
+        arrival: 'poisson',
+        serviceTime: v.serviceTime,
+        progressInterval: v.progressInterval > 0 ? v.progressInterval : 3600,
+        duration: v.duration,
+        seed: seed + index,
+        name: `level-${index + 1}`,
+      }),
+    );
+    const before = await hubCounters(hub.url);
+    const cpu0 = cpuSeconds(hub.child.pid);
+    const t0 = performance.now();
+    const run = await runLoadgen(['--profile', profileFile, '--token', hub.adminToken], file, pinning.loadgen);
+    const dt = (performance.now() - t0) / 1000;
+    servers.serverCpu = (cpuSeconds(hub.child.pid) - cpu0) / dt;
+    const after = await hubCounters(hub.url);
+    servers.storeBusy = ((after.hub_store_fsync_seconds_sum ?? 0) - (before.hub_store_fsync_seconds_sum ?? 0)) / dt;
+    return { ...run, servers, file };
+  } finally {
+    await hub.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+function relevantSources(base: ScenarioConfig, v: ValidationConfig): { name: string; value: string | number | boolean; source: string }[] {
+  const prefixes = v.kind === 'terminal' ? ['terminal.', 'deployment.'] : ['hub.'];
+  return base.sources.filter((s) => prefixes.some((p) => s.name.startsWith(p))).map(({ name, value, source }) => ({ name, value, source }));
+}
+
+const COMPONENT: Record<string, string> = {
+  'throughput.delivered': 'terminal (model/components/terminal.ts: bytes delivered per watcher)',
+  'throughput.roundTrips': 'load (inputs answered)',
+  'throughput.tasks': 'fleet and hub (model/components/fleet.ts, hub.ts)',
+  'latency.rtt': 'terminal delivery (model/components/deployment.ts probe: echo path + fan-out CPU)',
+  'latency.fanout': 'terminal delivery (model/components/deployment.ts probe: echo path + fan-out CPU)',
+  'latency.task': 'hub and store (model/components/hub.ts, store.ts)',
+};
+
+function misses(v: ValidationConfig, levels: LevelReport[]): string[] {
+  const out: string[] = [];
+  for (const l of levels) {
+    for (const c of l.comparisons) {
+      if (c.meets !== false) continue;
+      const family = Object.keys(COMPONENT).find((k) => c.metric.startsWith(k));
+      const err = c.error === null ? 'no comparable value' : `${(c.error * 100).toFixed(1)} %`;
+      out.push(`level ${l.index + 1} (${l.label}): ${c.metric} off by ${err}, target ±${(c.target! * 100).toFixed(0)} %: ${family ? COMPONENT[family] : v.kind}`);
+    }
+  }
+  return out;
+}
