@@ -141,6 +141,8 @@ function openWatchers(url: string, count: number, tally: Tally): Promise<WebSock
     Array.from({ length: count }, () => {
       return new Promise<WebSocket>((resolve, reject) => {
         const ws = new WebSocket(url);
+        // The terminal size the load generator's clients ask for, so tmux redraws the same screen.
+        ws.once('open', () => ws.send(JSON.stringify({ type: 'resize', cols: 200, rows: 50 })));
         let ready = false;
         ws.on('message', (data: Buffer, binary: boolean) => {
           const text = binary ? '' : data.toString('utf8');
@@ -212,7 +214,9 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
   const eq = rows.map((r) => ({ frames: r.all.frames - r.one.frames, bytes: r.all.bytes - r.one.bytes, cpu: r.all.cpu - r.one.cpu }));
   const [perFrame, perByte] = solve2(eq.map((e) => [e.frames, e.bytes]), eq.map((e) => e.cpu));
   const fps = rows.reduce((a, r) => a + r.one.frames, 0) / rows.length;
-  const ratio = rows.reduce((a, r) => a + r.one.bytes / r.rate, 0) / rows.length;
+  // Bytes on the wire per second = perByte × output rate + perFrame × frames per second (tmux's
+  // redraw adds escape sequences per screen update), solved from the two rates.
+  const [wirePerByte, wirePerFrame] = solve2(rows.map((r) => [r.rate, r.one.frames]), rows.map((r) => r.one.bytes));
   const method = `agent server process CPU (/proc) with 1 and ${many} clients on one session, fake agent at ${rates.join(' and ')} B/s, ${window} s each; the extra CPU solved for per frame and per byte delivered (non-negative)`;
   const out: Record<string, CalibrationFigure> = {
     [FIGURES.cpuPerFrame]: { value: perFrame, unit: 's', sets: ['terminal.cpuPerFrame'], method, n: rows.length * 2, summary: Object.fromEntries(rows.flatMap((r) => [[`cpu@${r.rate}.1`, r.one.cpu], [`cpu@${r.rate}.${many}`, r.all.cpu]])) },
@@ -226,12 +230,19 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
       summary: Object.fromEntries(rows.map((r) => [`fps@${r.rate}`, r.one.frames])),
     },
     [FIGURES.wireRatio]: {
-      value: ratio,
+      value: wirePerByte,
       unit: 'B/B',
-      sets: ['workload.task.terminalOutput (= output rate × this)'],
-      method: 'bytes one client received per byte the fake agent wrote (tmux redraws add escape sequences), mean over the two output rates',
+      sets: ['workload.task.terminalOutput (= this × output rate + wire bytes per frame × frames per second)'],
+      method: 'bytes one client received per second against the output rate and frames per second, at the two output rates (least squares, non-negative)',
       n: rows.length,
-      summary: Object.fromEntries(rows.map((r) => [`ratio@${r.rate}`, r.one.bytes / r.rate])),
+      summary: Object.fromEntries(rows.map((r) => [`bytesPerSecond@${r.rate}`, r.one.bytes])),
+    },
+    [FIGURES.wirePerFrame]: {
+      value: wirePerFrame,
+      unit: 'B',
+      sets: ['workload.task.terminalOutput'],
+      method: 'bytes each screen update adds beyond the output (tmux escape sequences), from the same solve',
+      n: rows.length,
     },
   };
   if (echo.length > 0) {

@@ -54,7 +54,7 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
     // Agents stream their terminal for the whole run: each works on one LLM call that never ends.
     const ratio = need(profile, FIGURES.wireRatio);
     const fps = need(profile, FIGURES.framesPerSecond);
-    const wire = l.outputRate * ratio;
+    const wire = l.outputRate * ratio + (figureNumber(profile, FIGURES.wirePerFrame) ?? 0) * fps;
     c.horizon = TERMINAL_HORIZON;
     c.warmup = 5;
     c.fleet = [{ name: 'validate', count: 1, cpus: 1, ram: 1024 ** 4, agents: l.sessions, agentMemory: 0 }];
@@ -76,7 +76,7 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
     calibrated['terminal.cpuPerFrame'] = FIGURES.cpuPerFrame;
     calibrated['terminal.cpuPerByte'] = FIGURES.cpuPerByte;
     calibrated['terminal.frameBytes'] = `${FIGURES.wireRatio}, ${FIGURES.framesPerSecond}`;
-    calibrated['workload.task.terminalOutput'] = FIGURES.wireRatio;
+    calibrated['workload.task.terminalOutput'] = `${FIGURES.wireRatio}, ${FIGURES.wirePerFrame}, ${FIGURES.framesPerSecond}`;
     const echo = figureDistribution(profile, FIGURES.echoLatency);
     if (echo) {
       c.terminal.echoLatency = echo;

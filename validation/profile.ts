@@ -49,6 +49,7 @@ export const FIGURES = {
   cpuPerByte: 'terminal.cpuPerByte',
   framesPerSecond: 'terminal.framesPerSecond',
   wireRatio: 'terminal.wireBytesPerOutputByte',
+  wirePerFrame: 'terminal.wireBytesPerFrame',
   echoLatency: 'terminal.echoLatency',
 } as const;
 

@@ -13,7 +13,7 @@ import { runLoadgen } from './load.js';
 import { levelConfig, levelValues, type LevelValues } from './mapping.js';
 import { firstPoint, metricsFor, saturationMetric, type ServerReadings } from './metrics.js';
 import { choosePinning, cpuSeconds, type Pinning } from './processes.js';
-import { readProfile, type CalibrationProfile } from './profile.js';
+import { readProfile } from './profile.js';
 import { hubCounters, startAgentServerProcess, startHubProcess } from './stack.js';
 import type { LevelReport, ValidationReport } from './report-types.js';
 import { writeValidationHtml } from './html.js';
@@ -146,7 +146,7 @@ async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, 
   if (v.kind === 'terminal') {
     const server = await startAgentServerProcess({ outputRate: l.outputRate, tmuxSocket: `agentscale-validate-${process.pid}-${index}`, core: pinning.servers, seed: seed + index });
     try {
-      await writeFileAtomic(profileFile, YAML.stringify({ url: server.termUrl, protocol: 'maestro', connections: l.sessions, watchers: l.watchers, rate: l.rate, duration: v.duration, seed: seed + index, name: `level-${index + 1}` }));
+      await writeFileAtomic(profileFile, YAML.stringify({ url: server.termUrl, protocol: 'maestro', connections: l.sessions, watchers: l.watchers, rate: `${l.rate}/s`, connectRate: '1000/s', duration: `${v.duration}s`, seed: seed + index, name: `level-${index + 1}` }));
       const cpu0 = cpuSeconds(server.child.pid);
       const t0 = performance.now();
       const run = await runLoadgen(['--profile', profileFile], file, pinning.loadgen);
@@ -165,11 +165,11 @@ async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, 
         url: hub.url,
         protocol: 'agentcom',
         connections: l.sidecars,
-        rate: l.rate,
+        rate: `${l.rate}/s`,
         arrival: 'poisson',
         serviceTime: v.serviceTime,
-        progressInterval: v.progressInterval > 0 ? v.progressInterval : 3600,
-        duration: v.duration,
+        progressInterval: `${v.progressInterval > 0 ? v.progressInterval : 3600}s`,
+        duration: `${v.duration}s`,
         seed: seed + index,
         name: `level-${index + 1}`,
       }),

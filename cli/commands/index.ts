@@ -23,6 +23,8 @@ export const commandEntries: CommandEntry[] = [
   { name: 'fake-agent', load: async () => (await import('./fake-agent.js')).fakeAgentCommand },
   { name: 'serve-hub', load: async () => (await import('./serve-hub.js')).serveHubCommand },
   { name: 'emulate', load: async () => (await import('./emulate.js')).emulateCommand },
+  { name: 'calibrate', load: async () => (await import('./calibrate.js')).calibrateCommand },
+  { name: 'validate', load: async () => (await import('./validate.js')).validateCommand },
 ];
 
 /** The modules needed to parse `argv`: just the named command's, or all of them for help and errors. */
