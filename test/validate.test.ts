@@ -1,0 +1,236 @@
+// `agentscale calibrate` and `agentscale validate`: the comparison maths, the level → model
+// mapping, and a small live run (calibration, then a terminal and a hub validation of two short
+// levels each) that starts and stops the whole stack on the built CLI.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadScenario, simulateReplication } from '../model/index.js';
+import {
+  compare,
+  FIGURES,
+  insideInterval,
+  levelConfig,
+  predictedFrom,
+  PROFILE_KIND,
+  readProfile,
+  relativeError,
+  saturationAgrees,
+  saturationLevel,
+  type CalibrationProfile,
+  type ValidationReport,
+} from '../validation/index.js';
+import { quantiles, solve2 } from '../validation/stats.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const cli = path.join(root, 'dist', 'cli', 'main.js');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'agentscale-validate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function agentscale(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args], { cwd: root, maxBuffer: 64 << 20, timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout: string; stderr: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('comparison maths', () => {
+  it('relative error is (predicted − measured) / measured, and undefined against a zero measurement', () => {
+    expect(relativeError(110, 100)).toBeCloseTo(0.1, 12);
+    expect(relativeError(90, 100)).toBeCloseTo(-0.1, 12);
+    expect(relativeError(0, 0)).toBe(0);
+    expect(relativeError(1, 0)).toBeNull();
+    expect(relativeError(Number.NaN, 1)).toBeNull();
+  });
+
+  it('the interval is the 2.5–97.5 % range of single replications, and inside means within it', () => {
+    const p = predictedFrom(Array.from({ length: 41 }, (_, i) => i)); // 0..40
+    expect(p.mean).toBe(20);
+    expect(p.lo).toBeCloseTo(1, 12);
+    expect(p.hi).toBeCloseTo(39, 12);
+    expect(insideInterval(p, 20)).toBe(true);
+    expect(insideInterval(p, 39)).toBe(true);
+    expect(insideInterval(p, 0.5)).toBe(false);
+    expect(insideInterval(p, 40)).toBe(false);
+    // A point prediction accepts only rounding.
+    expect(insideInterval({ mean: 4, lo: 4, hi: 4 }, 4.01)).toBe(true);
+    expect(insideInterval({ mean: 4, lo: 4, hi: 4 }, 4.1)).toBe(false);
+  });
+
+  it('a comparison meets its target when |error| is within it', () => {
+    const c = compare('latency.task.p95', 's', { mean: 1.1, lo: 1, hi: 1.2 }, 1, 0.15);
+    expect(c.error).toBeCloseTo(0.1, 12);
+    expect(c.inside).toBe(true);
+    expect(c.meets).toBe(true);
+    const miss = compare('throughput.tasks', '1/s', { mean: 10, lo: 9.9, hi: 10.1 }, 9, 0.05);
+    expect(miss.meets).toBe(false);
+    expect(miss.inside).toBe(false);
+    expect(compare('x', 's', null, 1).error).toBeNull();
+  });
+
+  it('saturation is the first level whose p95 passes twice the light level, and agreement allows one level', () => {
+    expect(saturationLevel([1, 1.5, 1.9, 2.5, 10])).toBe(3);
+    expect(saturationLevel([1, 1.1, 1.2])).toBeNull();
+    expect(saturationLevel([0, 5])).toBeNull();
+    expect(saturationLevel([1, null, 3])).toBe(2);
+    expect(saturationAgrees(3, 4, 5)).toBe(true);
+    expect(saturationAgrees(2, 4, 5)).toBe(false);
+    expect(saturationAgrees(null, null, 5)).toBe(true);
+    expect(saturationAgrees(4, null, 5)).toBe(true); // none within the levels counts as one past the last
+    expect(saturationAgrees(3, null, 5)).toBe(false);
+  });
+
+  it('the two-coefficient solve recovers exact costs and never goes negative', () => {
+    const [a, b] = solve2([[10, 1000], [20, 8000]], [10 * 3e-5 + 1000 * 2e-8, 20 * 3e-5 + 8000 * 2e-8]);
+    expect(a).toBeCloseTo(3e-5, 12);
+    expect(b).toBeCloseTo(2e-8, 14);
+    const [c, d] = solve2([[10, 1000], [20, 1000]], [1, 0.5]); // exact solve would make one negative
+    expect(c).toBeGreaterThanOrEqual(0);
+    expect(d).toBeGreaterThanOrEqual(0);
+    expect(quantiles([3, 1, 2], [0, 0.5, 1])).toEqual([1, 2, 3]);
+  });
+});
+
+function syntheticProfile(): CalibrationProfile {
+  const n = (value: number, unit: string) => ({ value, unit, sets: [], method: 'test', n: 1 });
+  return {
+    kind: PROFILE_KIND,
+    version: 1,
+    date: '2026-11-21T00:00:00Z',
+    machine: { hostname: 'test', platform: 'linux', arch: 'x64', cpus: 2, cpuModel: 'test', memoryBytes: 1, node: 'v20' },
+    loadAverage: [0, 0, 0],
+    pinning: 'none',
+    figures: {
+      [FIGURES.syncWrite]: { ...n(0, 's'), value: { kind: 'constant', value: 0.002 } },
+      [FIGURES.perMessageCpu]: n(1e-4, 's'),
+      [FIGURES.cpuPerFrame]: n(4e-5, 's'),
+      [FIGURES.cpuPerByte]: n(2e-8, 's'),
+      [FIGURES.framesPerSecond]: n(20, '1/s'),
+      [FIGURES.wireRatio]: n(1, 'B/B'),
+      [FIGURES.wirePerFrame]: n(0, 'B'),
+      [FIGURES.echoLatency]: { ...n(0, 's'), value: { kind: 'constant', value: 0.002 } },
+    },
+  };
+}
+
+describe('a validation level as a model scenario', () => {
+  it('terminal: one core, an agent per session streaming for the whole run, the writer counted as a watcher', async () => {
+    const loaded = await loadScenario(path.join(root, 'scenarios', 'validate-terminal.yaml'));
+    const v = loaded.base.validation!;
+    const light = levelConfig(loaded.base, v, v.levels[0]!, syntheticProfile(), 1);
+    const heavy = levelConfig(loaded.base, v, v.levels[v.levels.length - 1]!, syntheticProfile(), 1);
+    expect(light.config.fleet).toHaveLength(1);
+    expect(light.config.fleet[0]!.agents).toBe(v.sessions);
+    expect(light.config.fleet[0]!.cpus).toBe(1);
+    expect(light.config.terminal.watchersPerAgent).toBe((v.levels[0]!.watchers ?? v.watchers) + 1);
+    expect(light.config.terminal.echoLatency).toEqual({ kind: 'constant', value: 0.002 });
+    expect(light.config.workload.task.terminalOutput).toBeCloseTo(v.outputRate, 6);
+    expect(Object.keys(light.calibrated)).toContain('terminal.cpuPerFrame');
+    const a = simulateReplication({ ...light.config, horizon: 60 }, 0);
+    const b = simulateReplication({ ...heavy.config, horizon: 60 }, 0);
+    expect(a.metrics['agents.busy']).toBeCloseTo(1, 6);
+    // Delivery is never faster than the echo path, and more watchers cost more fan-out CPU.
+    expect(a.metrics['latency.fanout.p50']).toBeGreaterThanOrEqual(0.002);
+    const cpu = (r: typeof a) => r.resources.find((x) => x.name.startsWith('machine['))!.utilization;
+    expect(cpu(b)).toBeGreaterThan(cpu(a) * 10);
+  });
+
+  it('hub: Poisson tasks over sidecars, the calibrated sync time, five synced writes per task', async () => {
+    const loaded = await loadScenario(path.join(root, 'scenarios', 'validate-hub.yaml'));
+    const v = loaded.base.validation!;
+    const m = levelConfig(loaded.base, v, v.levels[1]!, syntheticProfile(), 1);
+    expect(m.config.workload.arrival).toEqual({ type: 'poisson', rate: 15 });
+    expect(m.config.fleet[0]!.agents).toBe(8);
+    expect(m.config.hub.store).toMatchObject({ mode: 'fsync', writesPerTask: 5, syncWrite: { kind: 'constant', value: 0.002 } });
+    expect(m.config.horizon).toBe(v.duration);
+    const r = simulateReplication(m.config, 0);
+    expect(r.metrics['throughput.tasks']).toBeGreaterThan(10);
+    expect(r.metrics['throughput.tasks']).toBeLessThan(20);
+  });
+});
+
+describe('agentscale calibrate and validate, live', () => {
+  const profile = path.join(dir, 'calibration.yaml');
+  const started = Date.now();
+
+  it('calibrate writes a profile with every figure, how it was measured, the date and the machine', async () => {
+    const r = await agentscale('calibrate', '--out', profile, '--window', '1', '--syncs', '50', '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const p = await readProfile(profile);
+    for (const name of Object.values(FIGURES)) {
+      expect(p.figures[name], name).toBeDefined();
+      expect(p.figures[name]!.method.length).toBeGreaterThan(10);
+    }
+    expect(p.figures[FIGURES.syncWrite]!.n).toBe(50);
+    expect(p.machine.cpus).toBe(os.cpus().length);
+    expect(Number.isNaN(Date.parse(p.date))).toBe(false);
+  });
+
+  for (const [file, kind] of [
+    ['validate-tiny.yaml', 'terminal'],
+    ['validate-tiny-hub.yaml', 'hub'],
+  ] as const) {
+    it(`validate ${file}: every level and every metric, measured and predicted, in JSON and HTML`, async () => {
+      const out = path.join(dir, kind);
+      const r = await agentscale('validate', path.join('scenarios', file), '--calibration', profile, '--out', out, '--quiet');
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const report = JSON.parse(readFileSync(path.join(out, 'validation.json'), 'utf8')) as ValidationReport;
+      expect(report.scenario.kind).toBe(kind);
+      expect(report.levels).toHaveLength(2);
+      const metrics = kind === 'terminal'
+        ? ['throughput.delivered', 'latency.rtt.p50', 'latency.rtt.p95', 'latency.rtt.p99', 'latency.fanout.p50', 'latency.fanout.p95', 'latency.fanout.p99', 'util.server', 'errors.429', 'errors.503']
+        : ['throughput.tasks', 'latency.task.p50', 'latency.task.p95', 'latency.task.p99', 'util.hub', 'util.store', 'errors.429', 'errors.503'];
+      const html = readFileSync(path.join(out, 'validation.html'), 'utf8');
+      for (const level of report.levels) {
+        expect(existsSync(path.join(out, level.measuredFile))).toBe(true);
+        expect(html).toContain(`Level ${level.index + 1}:`);
+        for (const name of metrics) {
+          const c = level.comparisons.find((x) => x.metric === name);
+          expect(c, `${name} at level ${level.index + 1}`).toBeDefined();
+          expect(c!.measured, `${name} measured`).not.toBeNull();
+          expect(Number.isFinite(c!.predicted?.mean), `${name} predicted`).toBe(true);
+          expect(typeof c!.inside).toBe('boolean');
+        }
+        // Something was actually measured and simulated.
+        const main = level.comparisons.find((x) => x.metric === metrics[0])!;
+        expect(main.measured!).toBeGreaterThan(0);
+        expect(main.predicted!.mean).toBeGreaterThan(0);
+      }
+      for (const name of metrics) expect(html).toContain(name);
+      expect(report.calibrated.length).toBeGreaterThan(0);
+      expect(report.saturation.metric).toMatch(/p95$/);
+    });
+  }
+
+  it('leaves no server or tmux session running', async () => {
+    const uid = process.getuid?.() ?? 0;
+    const tmuxDir = `/tmp/tmux-${uid}`;
+    const sockets = existsSync(tmuxDir) ? readdirSync(tmuxDir).filter((n) => /^agentscale-(validate|calib)-/.test(n)) : [];
+    for (const name of sockets) {
+      const r = await promisify(execFile)('tmux', ['-L', name, 'list-sessions']).then(() => 'alive', () => 'gone');
+      expect(r, `tmux server ${name}`).toBe('gone');
+    }
+    expect(Date.now()).toBeGreaterThan(started);
+  });
+
+  it('refuses a scenario without a validation block or without a calibration profile (exit 2)', async () => {
+    const noBlock = await agentscale('validate', 'scenarios/demo.yaml', '--calibration', profile);
+    expect(noBlock.code).toBe(2);
+    expect(noBlock.stderr).toContain('has no validation block');
+    const noProfile = await agentscale('validate', 'scenarios/validate-tiny.yaml');
+    expect(noProfile.code).toBe(2);
+    expect(noProfile.stderr).toContain('no calibration profile');
+    const badProfile = path.join(dir, 'bad.yaml');
+    writeFileSync(badProfile, 'kind: something-else\n');
+    const bad = await agentscale('validate', 'scenarios/validate-tiny.yaml', '--calibration', badProfile);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('not a calibration profile');
+  });
+});
