@@ -69,6 +69,18 @@ describe('headline answers on constructed results', () => {
     expect(v['synced-write rate then']).toBe('450/s');
   });
 
+  it('sizes the shards from the load below saturation, not from a saturated busy fraction', () => {
+    // One node's store carries 1 % per agent; past 100 agents a single node is pinned at 100 %
+    // however far over it is, so 320 agents need 3.2 / 0.7 → 5 shards, not 100 % / 0.7 → 2.
+    const d = doc(
+      [40, 80, 160, 320].map((n) =>
+        point(n, { resources: [res('hub.store', 'disk', Math.min(1, 0.01 * n)), res('hub.cpu', 'cpu', 0.001 * n)] }),
+      ),
+    );
+    const h = find(headlines({ rows: pointRows([d]) }), 'hub');
+    expect(h.answer).toMatch(/320 agents need at least 5 shards to stay under 70 %/);
+  });
+
   it('compares one more agent on a machine with one more machine', () => {
     // X(m, a) = m · a / (1 + 0.5 (a − 1)) tasks/s: agents on one machine contend, machines do not.
     const X = (m: number, a: number) => (m * a) / (1 + 0.5 * (a - 1));

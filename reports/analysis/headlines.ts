@@ -163,10 +163,16 @@ function hub(rows: Sized[]): Headline {
   const writes =
     along((r) => r.point.metrics['hub.writes']?.value) ??
     (store ? interpolate(store.filter((p) => p.r.capacity !== undefined).map((p) => ({ x: p.x, y: p.y * p.r.capacity! })), at) : undefined);
-  const peakUtil = Math.max(...first.pts.map((p) => p.y));
-  // Shards needed to bring the largest fleet's hub load under the saturation level, splitting evenly.
-  const shardsParam = numberParam(first.pts[first.pts.length - 1]!.row.point, (k) => /shards$/i.test(k)) ?? 1;
-  const neededShards = Math.max(2, Math.ceil((peakUtil * shardsParam) / 0.7));
+  // Shards needed to keep the largest fleet's hub under 70 %, splitting evenly. A saturated server's
+  // busy fraction stops near 100 % whatever the overload, so the load one node would carry per agent
+  // comes from points below 80 %, on every shard of the same kind of resource (hub.store, hub[1].store).
+  const kind = first.name.replace(/^hub(\[\d+\])?\./, '');
+  const perAgent = series
+    .filter(([name]) => name.replace(/^hub(\[\d+\])?\./, '') === kind)
+    .flatMap(([, pts]) => pts.filter((p) => p.y < 0.8 && p.x > 0).map((p) => (p.y * (numberParam(p.row.point, (k) => /shards$/i.test(k)) ?? 1)) / p.x));
+  const oneNodeLoad = perAgent.length > 0 ? Math.max(...perAgent) * maxAgents : undefined;
+  const peakUtil = oneNodeLoad ?? Math.max(...first.pts.map((p) => p.y));
+  const neededShards = Math.max(2, Math.ceil(peakUtil / 0.7));
   const numbers = [
     { label: `${first.name} reaches ${SATURATION * 100} %`, value: sizeText(first.c) },
     ...(connections !== undefined ? [{ label: 'connections then', value: fmt(connections, 0) }] : []),
