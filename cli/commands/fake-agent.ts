@@ -17,7 +17,7 @@ interface FakeAgentArgs {
 
 export const fakeAgentCommand: CommandModule<object, FakeAgentArgs> = {
   command: 'fake-agent',
-  describe: 'Stand-in agent for load tests: seeded terminal output at a set rate with bursts, echoes its input',
+  describe: 'a stand-in agent for load tests: seeded terminal output at a set rate with bursts, echoes its input',
   builder: (y: Argv) =>
     y
       .usage('$0 fake-agent [options]\n\nRun it as the tmux command of `serve-agent`. Output is whole lines, the same for the same\nseed; every input is echoed at once (Enter as a new line), so a marker such as mk:12:abcd\ntyped with Enter comes back in the output. Ctrl-C exits.')

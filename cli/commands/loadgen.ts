@@ -19,7 +19,7 @@ const RAW_KEYS = Object.keys(RawOptions.shape);
 
 export const loadgenCommand: AnyCommand = {
   command: 'loadgen [url]',
-  describe: 'Load-test a terminal server, an AgentCom hub, a WebSocket echo or an HTTP endpoint (open workload)',
+  describe: 'load-test a terminal server, an AgentCom hub, a WebSocket echo or an HTTP endpoint (open workload)',
   builder: (y: Argv) =>
     y
       .usage(

@@ -7,7 +7,7 @@ import type { AnyCommand } from './index.js';
 
 export const mergeCommand: AnyCommand = {
   command: 'merge <files..>',
-  describe: 'Merge measured results documents exactly (histograms add losslessly, figures recomputed)',
+  describe: 'merge measured results documents exactly (histograms add losslessly, figures recomputed)',
   builder: (y: Argv) =>
     y
       .positional('files', { type: 'string', array: true, describe: 'Results documents (kind measured) written by agentscale loadgen --out' })

@@ -29,7 +29,7 @@ function wholeOption(name: string, min: number) {
 
 export const runCommand: AnyCommand = {
   command: 'run <scenario>',
-  describe: 'simulate a scenario file (every sweep point, with replications) and write results.json, points.csv and resources.csv',
+  describe: 'simulate a scenario file (every sweep point, with replications), price it for each deployment, and write results.json, CSV files and the HTML report',
   builder: (y: Argv) =>
     y
       .positional('scenario', { type: 'string', describe: 'scenario file (YAML), e.g. scenarios/demo.yaml', demandOption: true })

@@ -82,7 +82,7 @@ export function serveAgentOptions(args: ServeAgentArgs, env: NodeJS.ProcessEnv):
 
 export const serveAgentCommand: CommandModule<object, ServeAgentArgs> = {
   command: 'serve-agent',
-  describe: 'Run the agent terminal server: /health, /metrics and WebSocket /term onto tmux through one shared PTY per session',
+  describe: 'run the agent terminal server: /health, /metrics and WebSocket /term onto tmux through one shared PTY per session',
   builder: (y: Argv) =>
     y
       .usage('$0 serve-agent [options]\n\nSpeaks AI Maestro\'s container protocol on /term. tmux sessions outlive the server.\nEnvironment variables (options override them):\n  AGENT_PORT AGENT_HOST AGENT_ID TMUX_SESSION_NAME WORKSPACE AI_TOOL AIMAESTRO_HOST_URL\n  AGENT_TOKEN AGENT_JWT_SECRET AGENT_ALLOWED_ORIGINS (comma-separated)')

@@ -73,7 +73,7 @@ export function serveHubOptions(a: ServeHubArgs, env: NodeJS.ProcessEnv): HubOpt
 
 export const serveHubCommand: AnyCommand = {
   command: 'serve-hub',
-  describe: 'Run the reference hub: AgentCom-compatible /ws for sidecars, task REST API, metrics, durable store',
+  describe: 'run the reference hub: AgentCom-compatible /ws for sidecars, task REST API, metrics, durable store',
   builder: (y: Argv) =>
     y
       .usage(
