@@ -181,9 +181,11 @@ describe('component semantics in the whole model', () => {
     expect(ssh.resources.map((r) => r.name)).toContain('ssh-relay.cpu');
     expect(ssh.usage.connections!.ssh!.open).toBe(14);
     const names = result.resources.map((r) => r.name);
-    for (const name of ['hub[0].cpu', 'hub[1].store', 'uplink', 'mesh', 'machine[gpu-box#0].cpu', 'machine[laptop#2].ram', 'ollama[gpu-box#1]', 'claude.rpm', 'claude.itpm', 'claude.otpm', 'alb']) {
+    for (const name of ['hub[0].cpu', 'hub[1].store', 'uplink', 'mesh', 'machine[gpu-box#0].cpu', 'machine[laptop#2].ram', 'ollama[gpu-box#1]', 'claude.rpm', 'claude.itpm', 'claude.otpm']) {
       expect(names).toContain(name);
     }
+    // The ALB scales out rather than saturating, so it is not ranked among the resources.
+    expect(names).not.toContain('alb');
     const usage = result.usage;
     expect(usage.agents).toBe(14);
     expect(usage.machines).toBe(5);

@@ -248,10 +248,9 @@ export function simulateReplication(config: ScenarioConfig, replication: number)
       capacityUnit: 'cores',
     });
   }
-  if (deployment.albs > 0) {
-    const capacity = deployment.albs * config.deployment.targetGroupsPerAlb;
-    resources.push({ name: 'alb', kind: 'other', utilization: ratio(agents, capacity), capacity, capacityUnit: 'target groups' });
-  }
+  // The ALB is not listed: its 100-target-group limit adds load balancers (a warning and a cost
+  // line), it does not slow anything, and agents ÷ target groups would read 100 % at every
+  // multiple of 100 agents and pose as the bottleneck.
 
   // a limit or bandwidth given as unlimited has no capacity to show
   for (const resource of resources) {
