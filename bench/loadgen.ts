@@ -1,6 +1,7 @@
 // The load generator's own speed: the highest message rate one generator process sustains
 // against a WebSocket echo server in another process, and at half that rate the latency it adds
-// beside a bare `ws` ping-pong loop measured in the same run.
+// beside two baselines measured in the same run: a bare `ws` ping-pong loop (one message in
+// flight) and a bare open-loop sender at the same rate (what the machine itself adds at that load).
 
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +48,55 @@ async function pingPong(url: string, seconds: number): Promise<{ h: LatencyHisto
   return { h, rate: n / seconds };
 }
 
+/**
+ * A second baseline: the least a sender can do at the same open rate, on the same 20 connections
+ * and the same machine. Each connection sends on a fixed schedule from one timer per millisecond
+ * (sending whatever fell due) and times each echo from its intended send time. Whatever the load
+ * generator shows beyond this is its own doing; what both show is the machine's.
+ */
+async function bareOpenLoop(url: string, total: number, seconds: number): Promise<LatencyHistogram> {
+  const connections = 20;
+  const sockets = await Promise.all(
+    Array.from({ length: connections }, () => {
+      const ws = new WebSocket(url, { perMessageDeflate: false });
+      return new Promise<WebSocket>((r, j) => {
+        ws.once('open', () => r(ws));
+        ws.once('error', j);
+      });
+    }),
+  );
+  const h = new LatencyHistogram();
+  const interval = (1000 * connections) / total; // ms between sends on one connection
+  const start = performance.now() + 10;
+  const end = start + seconds * 1000;
+  const next = sockets.map((_, i) => start + (i * interval) / connections);
+  for (const ws of sockets) {
+    ws.on('message', (data: Buffer) => {
+      const intended = Number(data.toString('latin1', 0, data.indexOf(32)));
+      h.recordMicros((performance.now() - intended) * 1000);
+    });
+  }
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const now = performance.now();
+      let pending = false;
+      sockets.forEach((ws, i) => {
+        while (next[i]! <= now && next[i]! < end) {
+          ws.send(`${next[i]!.toFixed(3)} ${'x'.repeat(40)}`);
+          next[i]! += interval;
+        }
+        if (next[i]! < end) pending = true;
+      });
+      if (!pending) {
+        clearInterval(timer);
+        setTimeout(resolve, 200);
+      }
+    }, 1);
+  });
+  for (const ws of sockets) ws.close();
+  return h;
+}
+
 async function generate(url: string, total: number, seconds: number, spin = '1.5ms') {
   const connections = 20;
   const options = resolveOptions({
@@ -90,6 +140,7 @@ export const loadgenBenchmark = {
       const out = (s: string): boolean => process.stdout.write(`${s}\n`);
       out(`bare ws ping-pong (1 connection, closed loop): ${base.rate.toFixed(0)} msg/s, rtt p50 ${formatDuration(base.h.percentileSeconds(50))}, p99 ${formatDuration(base.h.percentileSeconds(99))}`);
       let best = 0;
+      let misses = 0;
       for (const rate of [2500, 5000, 10_000, 20_000, 30_000, 40_000, 60_000]) {
         const r = await generate(url, rate, 3);
         out(
@@ -97,8 +148,11 @@ export const loadgenBenchmark = {
             `send lag p50 ${formatDuration(r.v(percentileKey('generator.sendLag', 50)))} p99 ${formatDuration(r.v(percentileKey('generator.sendLag', 99)))}, ` +
             `dropped ${r.v('ops.dropped')} → ${r.sustained ? 'sustained' : 'not sustained'}${r.trusted ? '' : ' (p99 lag beyond --max-lag 5ms)'}`,
         );
-        if (!r.sustained) break;
-        best = rate;
+        // One miss on a shared machine may be a passing stall: stop after two in a row.
+        if (r.sustained) {
+          best = rate;
+          misses = 0;
+        } else if (++misses === 2) break;
       }
       out(`highest sustained rate: ${best} msg/s (one generator process)`);
       // CPU per message with the waiting turns off (--spin 0s), so that it is the work alone.
@@ -120,6 +174,11 @@ export const loadgenBenchmark = {
       out(
         `added over ping-pong: p50 ${formatDuration(p50 - base.h.percentileSeconds(50))}, p99 ${formatDuration(p99 - base.h.percentileSeconds(99))} ` +
           `(ratio p99 ${(p99 / base.h.percentileSeconds(99)).toFixed(2)}×)`,
+      );
+      const bare = await bareOpenLoop(url, best / 2, 5);
+      out(
+        `bare open-loop sender at the same rate (20 connections, 1 ms timer): rtt p50 ${formatDuration(bare.percentileSeconds(50))}, p99 ${formatDuration(bare.percentileSeconds(99))} from intended send; ` +
+          `generator over it: p50 ${formatDuration(p50 - bare.percentileSeconds(50))}, p99 ${formatDuration(p99 - bare.percentileSeconds(99))}`,
       );
     } finally {
       child.kill();

@@ -4,7 +4,7 @@
 // files. Nothing here depends on what was measured at any level.
 
 import type { DistributionSpec, ScenarioConfig, ValidationConfig, ValidationLevel } from '../model/index.js';
-import { FIGURES, figureDistribution, figureNumber, type CalibrationProfile } from './profile.js';
+import { FIGURES, figureCurve, figureDistribution, figureNumber, interpolate, type CalibrationProfile } from './profile.js';
 
 /** The block's base values with one level's changes. */
 export type LevelValues = Required<ValidationLevel>;
@@ -17,6 +17,11 @@ export function levelValues(v: ValidationConfig, level: ValidationLevel): LevelV
     outputRate: level.outputRate ?? v.outputRate,
     sidecars: level.sidecars ?? v.sidecars,
   };
+}
+
+/** Simulated time after the last arrival of a hub level, for the tasks in the system to finish. */
+export function drainTime(v: ValidationConfig): number {
+  return Math.max(60, 4 * v.duration);
 }
 
 /** Simulated time per replication of a terminal level: the model samples delivery every 5 s, so it runs longer than the measurement (steady state). */
@@ -52,9 +57,10 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
 
   if (v.kind === 'terminal') {
     // Agents stream their terminal for the whole run: each works on one LLM call that never ends.
-    const ratio = need(profile, FIGURES.wireRatio);
-    const fps = need(profile, FIGURES.framesPerSecond);
-    const wire = l.outputRate * ratio + (figureNumber(profile, FIGURES.wirePerFrame) ?? 0) * fps;
+    const curve = figureCurve(profile, FIGURES.wireCurve);
+    if (!curve) throw new Error(`calibration profile lacks ${FIGURES.wireCurve}: run agentscale calibrate (with the terminal part)`);
+    const wire = Math.max(0, interpolate(curve, l.outputRate, 1));
+    const fps = Math.max(0, interpolate(curve, l.outputRate, 2));
     c.horizon = TERMINAL_HORIZON;
     c.warmup = 5;
     c.fleet = [{ name: 'validate', count: 1, cpus: 1, ram: 1024 ** 4, agents: l.sessions, agentMemory: 0 }];
@@ -75,8 +81,8 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
     };
     calibrated['terminal.cpuPerFrame'] = FIGURES.cpuPerFrame;
     calibrated['terminal.cpuPerByte'] = FIGURES.cpuPerByte;
-    calibrated['terminal.frameBytes'] = `${FIGURES.wireRatio}, ${FIGURES.framesPerSecond}`;
-    calibrated['workload.task.terminalOutput'] = `${FIGURES.wireRatio}, ${FIGURES.wirePerFrame}, ${FIGURES.framesPerSecond}`;
+    calibrated['terminal.frameBytes'] = FIGURES.wireCurve;
+    calibrated['workload.task.terminalOutput'] = FIGURES.wireCurve;
     const echo = figureDistribution(profile, FIGURES.echoLatency);
     if (echo) {
       c.terminal.echoLatency = echo;
@@ -89,15 +95,23 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
     );
   } else {
     // hub (and llm without its LLM calls): sidecars take tasks one at a time for the service time.
-    c.horizon = v.duration;
+    // Arrivals for the measured duration, then none while the work in the system drains: the load
+    // generator waits for every task it submitted, and so counts and times them all.
+    c.horizon = v.duration + drainTime(v);
     c.warmup = 0;
     c.fleet = [{ name: 'validate', count: 1, cpus: l.sidecars, ram: 1024 ** 4, agents: l.sidecars, agentMemory: 0 }];
     c.workload = {
-      arrival: { type: 'poisson', rate: l.rate },
+      arrival: { type: 'profile', points: [{ at: 0, rate: l.rate }, { at: v.duration, rate: 0 }] },
       tiers: { trivial: 1, standard: 0, complex: 0 },
       task: { ...c.workload.task, steps: constant(1), toolTime: v.serviceTime, terminalOutput: 0 },
     };
     c.terminal = { ...c.terminal, watchersPerAgent: 0 };
+    if (v.kind === 'llm') {
+      // Each task is one Claude call (the emulator, on loopback: no uplink delay) then its tool time.
+      c.workload.tiers = { trivial: 0, standard: 0, complex: 1 };
+      c.network.uplink = { bandwidth: 1e12, rtt: 0 };
+      structural.push('llm: every task one call to the Claude emulator (the scenario\'s claude block: limits, speeds, retry policy), loopback uplink');
+    }
     const sync = figureDistribution(profile, FIGURES.syncWrite);
     if (!sync) throw new Error(`calibration profile lacks ${FIGURES.syncWrite}: run agentscale calibrate (with the store part)`);
     c.hub = {
@@ -113,7 +127,7 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
     calibrated['hub.store.syncWrite'] = FIGURES.syncWrite;
     structural.push(
       `fleet: ${l.sidecars} sidecars, each with its own core (a task takes exactly its service time)`,
-      `workload: Poisson arrivals at ${l.rate}/s, trivial tier, one step of the service time`,
+      `workload: Poisson arrivals at ${l.rate}/s for ${v.duration} s, then none while the tasks drain (as the load generator waits for them); trivial tier, one step of the service time`,
       `hub: 1 core, store mode ${v.storeMode}, 5 synced writes per task (the reference hub's), progress every ${v.progressInterval} s`,
     );
   }

@@ -12,6 +12,8 @@ export interface ServerReadings {
   serverCpu?: number;
   /** Fraction of time the hub's store spent in fsync. */
   storeBusy?: number;
+  /** Seconds per second the server's threads waited for a CPU while runnable (other work on its core). */
+  serverWait?: number;
 }
 
 export interface MetricDef {
@@ -43,6 +45,9 @@ const latency = (key: string, label: string, measuredName: string, modelName: st
   predicted: (r) => r.metrics[modelName] ?? null,
 });
 
+/** A diagnostic with no prediction: how long the server waited for its core (the model gives it the core). */
+const wait: MetricDef = { key: 'diag.serverCpuWait', label: 'server runnable but waiting for a CPU (s per s)', unit: 'fraction', measured: (_p, s) => s.serverWait ?? null, predicted: () => null };
+
 const errors: MetricDef[] = [
   { key: 'errors.rate', label: 'failed operations (fraction)', unit: 'fraction', measured: (p) => m(p, 'errors.rate'), predicted: (r) => r.metrics['errors.rate'] ?? 0 },
   { key: 'errors.429', label: '429 answers per second', unit: '1/s', measured: (p) => perSecond(p, 'errors.http-429'), predicted: (r) => r.metrics['claude.429'] ?? 0 },
@@ -67,22 +72,34 @@ const TERMINAL: MetricDef[] = [
   latency('latency.fanout.p95', 'fan-out delivery p95', 'latency.fanout.p95', 'latency.fanout.p95', 'latency'),
   latency('latency.fanout.p99', 'fan-out delivery p99', 'latency.fanout.p99', 'latency.fanout.p99'),
   { key: 'util.server', label: "agent server CPU (fraction of its core)", unit: 'fraction', measured: (_p, s) => s.serverCpu ?? null, predicted: (r) => resource(r, (n) => n.startsWith('machine[') && n.endsWith('.cpu')) },
+  wait,
   ...errors,
 ];
 
 const HUB: MetricDef[] = [
-  { key: 'throughput.tasks', label: 'tasks completed per second', unit: '1/s', target: 'throughput', measured: (p) => m(p, 'throughput.tasks'), predicted: (r) => r.metrics['throughput.tasks'] ?? null },
+  // Both sides count every task submitted during the run, completed during it or after (drain), over the run's duration.
+  { key: 'throughput.tasks', label: 'tasks completed per second of the run', unit: '1/s', target: 'throughput', measured: (p) => m(p, 'throughput.tasks'), predicted: (r, _l, c) => (r.metrics['tasks.completed'] ?? 0) / arrivalSpan(c) },
   latency('latency.task.p50', 'task completion p50', 'latency.task.p50', 'latency.task.p50', 'latency'),
   latency('latency.task.p95', 'task completion p95', 'latency.task.p95', 'latency.task.p95', 'latency'),
   latency('latency.task.p99', 'task completion p99', 'latency.task.p99', 'latency.task.p99'),
   latency('latency.assign', 'submit → assign (mean)', 'latency.assign', 'latency.assign'),
   { key: 'util.hub', label: 'hub CPU (fraction of its core)', unit: 'fraction', measured: (_p, s) => s.serverCpu ?? null, predicted: (r) => resource(r, (n) => n === 'hub.cpu') },
   { key: 'util.store', label: 'hub store busy syncing (fraction)', unit: 'fraction', measured: (_p, s) => s.storeBusy ?? null, predicted: (r) => resource(r, (n) => n === 'hub.store') },
+  wait,
   ...errors,
 ];
 
+const LLM: MetricDef[] = [
+  ...HUB.filter((d) => !d.key.startsWith('errors.')),
+  latency('latency.llm.claude', 'Claude call, first attempt to answer (mean)', 'latency.llm.claude', 'latency.llm.claude'),
+  { key: 'errors.rate', label: 'failed tasks (fraction)', unit: 'fraction', measured: (p) => m(p, 'errors.rate'), predicted: (r) => r.metrics['errors.rate'] ?? 0 },
+  // The model's rates are over the whole simulated time (arrivals and drain); the measured ones over the run's duration.
+  { key: 'errors.429', label: '429 answers per second', unit: '1/s', measured: (p) => perSecond(p, 'errors.http-429'), predicted: (r, _l, c) => ((r.metrics['claude.429'] ?? 0) * c.horizon) / arrivalSpan(c) },
+  { key: 'errors.503', label: '503 and 529 answers per second', unit: '1/s', measured: (p) => (perSecond(p, 'errors.http-503') ?? 0) + (perSecond(p, 'errors.http-529') ?? 0), predicted: (r, _l, c) => (((r.metrics['ollama.503'] ?? 0) + (r.metrics['claude.529'] ?? 0)) * c.horizon) / arrivalSpan(c) },
+];
+
 export function metricsFor(kind: ValidationConfig['kind']): MetricDef[] {
-  return kind === 'terminal' ? TERMINAL : HUB;
+  return kind === 'terminal' ? TERMINAL : kind === 'llm' ? LLM : HUB;
 }
 
 /** The latency whose p95 marks saturation. */
@@ -94,4 +111,14 @@ export function firstPoint(doc: ResultsDocument): PointResult {
   const p = doc.points[0];
   if (!p) throw new Error('the load document has no point');
   return p;
+}
+
+/** Seconds during which tasks arrive: up to a profile's last change to rate 0, else the horizon. */
+function arrivalSpan(c: ScenarioConfig): number {
+  const a = c.workload.arrival;
+  if (a.type === 'profile') {
+    const stop = a.points.find((p, i) => i > 0 && p.rate === 0);
+    if (stop) return stop.at;
+  }
+  return c.horizon;
 }

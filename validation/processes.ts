@@ -3,7 +3,7 @@
 // SIGTERM (then SIGKILL after a grace period), and their CPU time read from /proc.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,14 +97,47 @@ function lastLines(text: string): string[] {
   return text.trim().split('\n').slice(-8);
 }
 
-/** CPU seconds (user + system) a process has used; with taskset the child of taskset is the same pid (exec). */
+/**
+ * CPU seconds a process has used, all its threads together: the scheduler's nanosecond
+ * on-CPU time (/proc/PID/task/TID/schedstat), else user + system ticks from /proc/PID/stat.
+ * With taskset the process is the same pid (taskset execs the command).
+ */
 export function cpuSeconds(pid: number): number {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // a thread that ended meanwhile
+      }
+    }
+    if (ns > 0) return ns / 1e9;
+  } catch {
+    // no schedstat: fall back to ticks
+  }
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // fields[11], [12] are utime, stime (the 14th and 15th of the whole line) in clock ticks.
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return ticks / CLOCK_TICKS;
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Seconds a process's threads have spent runnable but waiting for a CPU (/proc schedstat), NaN when unknown. */
+export function runQueueSeconds(pid: number): number {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]);
+      } catch {
+        // a thread that ended meanwhile
+      }
+    }
+    return ns / 1e9;
   } catch {
     return Number.NaN;
   }

@@ -47,9 +47,7 @@ export const FIGURES = {
   perMessageCpu: 'hub.perMessageCpu',
   cpuPerFrame: 'terminal.cpuPerFrame',
   cpuPerByte: 'terminal.cpuPerByte',
-  framesPerSecond: 'terminal.framesPerSecond',
-  wireRatio: 'terminal.wireBytesPerOutputByte',
-  wirePerFrame: 'terminal.wireBytesPerFrame',
+  wireCurve: 'terminal.wire',
   echoLatency: 'terminal.echoLatency',
 } as const;
 
@@ -86,4 +84,22 @@ export async function readProfile(file: string): Promise<CalibrationProfile> {
     throw new UserError(`${file}: not a calibration profile`, EXIT.usage, parsed.error.issues.slice(0, 8).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`));
   }
   return parsed.data;
+}
+
+/** A calibrated curve's points: [output rate, bytes on the wire per second, frames per second]. */
+export function figureCurve(profile: CalibrationProfile, name: string): [number, number, number][] | undefined {
+  const v = profile.figures[name]?.value as { kind?: string; points?: unknown } | undefined;
+  if (!v || typeof v !== 'object' || v.kind !== 'curve' || !Array.isArray(v.points)) return undefined;
+  return v.points as [number, number, number][];
+}
+
+/** Linear interpolation of column `col` against column 0, extended along the end segments. */
+export function interpolate(points: readonly (readonly number[])[], x: number, col: number): number {
+  const ps = [...points].sort((a, b) => a[0]! - b[0]!);
+  if (ps.length === 1) return ps[0]![col]!;
+  let i = 0;
+  while (i < ps.length - 2 && x > ps[i + 1]![0]!) i++;
+  const [a, b] = [ps[i]!, ps[i + 1]!];
+  const t = (x - a[0]!) / (b[0]! - a[0]!);
+  return a[col]! + t * (b[col]! - a[col]!);
 }

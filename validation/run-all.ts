@@ -11,7 +11,7 @@ import type { ValidationReport } from './report-types.js';
 import { validate } from './validate.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SCENARIOS = ['validate-terminal.yaml', 'validate-hub.yaml'];
+const SCENARIOS = ['validate-terminal.yaml', 'validate-hub.yaml', 'validate-llm.yaml'];
 
 export function errorTable(reports: ValidationReport[]): string {
   const lines = ['| scenario | level | metric | predicted | measured | error | inside 95 % | target |', '|---|---|---|---:|---:|---:|:-:|:-:|'];

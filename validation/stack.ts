@@ -72,3 +72,16 @@ export async function hubCounters(url: string): Promise<Record<string, number>> 
   }
   return out;
 }
+
+export interface EmulatorHandle {
+  child: Child;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The Claude emulator with every parameter taken from the scenario (as the model reads it). */
+export async function startClaudeEmulatorProcess(options: { scenario: string; seed: number; core?: string }): Promise<EmulatorHandle> {
+  const child = startChild('emulate claude', [cliPath(), 'emulate', 'claude', '--scenario', options.scenario, '--port', '0', '--seed', String(options.seed)], { core: options.core });
+  const m = await child.waitFor(/^(http:\/\/127\.0\.0\.1:\d+)\s*$/m);
+  return { child, url: m[1]!, stop: () => child.stop() };
+}

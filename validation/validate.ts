@@ -6,15 +6,17 @@ import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { EXIT, UserError, info, machineInfo, writeFileAtomic } from '../lib/index.js';
+import { EXIT, UserError, info, machineInfo, readResultsDocument, writeFileAtomic } from '../lib/index.js';
 import { loadScenario, simulateReplication, type ReplicationResult, type ScenarioConfig, type ValidationConfig } from '../model/index.js';
 import { compare, predictedFrom, saturationAgrees, saturationLevel, TARGETS, type Comparison } from './compare.js';
 import { runLoadgen } from './load.js';
-import { levelConfig, levelValues, type LevelValues } from './mapping.js';
+import { drainTime, levelConfig, levelValues, type LevelValues } from './mapping.js';
+import type { LlmDriverConfig } from './llm-driver.js';
 import { firstPoint, metricsFor, saturationMetric, type ServerReadings } from './metrics.js';
-import { choosePinning, cpuSeconds, type Pinning } from './processes.js';
+import { choosePinning, cliPath, cpuSeconds, runQueueSeconds, startChild, type Pinning } from './processes.js';
+import { warmSessions } from './warm.js';
 import { readProfile } from './profile.js';
-import { hubCounters, startAgentServerProcess, startHubProcess } from './stack.js';
+import { hubCounters, startAgentServerProcess, startClaudeEmulatorProcess, startHubProcess } from './stack.js';
 import type { LevelReport, ValidationReport } from './report-types.js';
 import { writeValidationHtml } from './html.js';
 
@@ -39,7 +41,6 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
   const base = loaded.base;
   const v = base.validation;
   if (!v) throw new UserError(`${loaded.file}: has no validation block`, EXIT.usage, ['add validation: { kind: terminal|hub, levels: [...] } (see the README, "Validating the model")']);
-  if (v.kind === 'llm') throw new UserError(`${loaded.file}: validation kind llm is not available yet`, EXIT.usage, ['use kind terminal or hub']);
   const profileFile = options.calibration ?? (base.calibration ? path.resolve(path.dirname(options.scenario), base.calibration) : undefined);
   if (!profileFile) throw new UserError(`${loaded.file}: no calibration profile`, EXIT.usage, ['run agentscale calibrate --out calibration.yaml, then give --calibration calibration.yaml or set calibration: in the scenario']);
   const profile = await readProfile(profileFile);
@@ -53,7 +54,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
   for (const [i, level] of v.levels.entries()) {
     const values = levelValues(v, level);
     say(`level ${i + 1}/${v.levels.length}: ${describeLevel(v, values)}`);
-    measured.push({ values, run: await measureLevel(v, values, i, options.outDir, pinning, seed) });
+    measured.push({ values, run: await measureLevel(v, values, i, options.outDir, pinning, seed, base, options.scenario) });
   }
   const loadAfter = os.loadavg();
 
@@ -136,10 +137,10 @@ const round2 = (x: number) => Number(x.toFixed(2));
 function describeLevel(v: ValidationConfig, l: LevelValues): string {
   return v.kind === 'terminal'
     ? `${l.sessions} sessions × ${l.watchers} watchers, ${l.rate}/s inputs per session, output ${l.outputRate} B/s`
-    : `${l.rate} tasks/s over ${l.sidecars} sidecars`;
+    : `${l.rate} tasks/s over ${l.sidecars} sidecars${v.kind === 'llm' ? ', each task a Claude call' : ''}`;
 }
 
-async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, outDir: string, pinning: Pinning, seed: number) {
+async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, outDir: string, pinning: Pinning, seed: number, base: ScenarioConfig, scenarioFile: string) {
   const file = path.join(outDir, 'levels', `level-${index + 1}.json`);
   const profileFile = path.join(outDir, 'levels', `level-${index + 1}.loadgen.yaml`);
   const servers: ServerReadings = {};
@@ -147,10 +148,15 @@ async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, 
     const server = await startAgentServerProcess({ outputRate: l.outputRate, tmuxSocket: `agentscale-validate-${process.pid}-${index}`, core: pinning.servers, seed: seed + index });
     try {
       await writeFileAtomic(profileFile, YAML.stringify({ url: server.termUrl, protocol: 'maestro', connections: l.sessions, watchers: l.watchers, rate: `${l.rate}/s`, connectRate: '1000/s', duration: `${v.duration}s`, seed: seed + index, name: `level-${index + 1}` }));
+      // Agents are already working when watchers arrive: start every session and wait for its output.
+      await warmSessions(server.port, l.sessions);
       const cpu0 = cpuSeconds(server.child.pid);
+      const wait0 = runQueueSeconds(server.child.pid);
       const t0 = performance.now();
       const run = await runLoadgen(['--profile', profileFile], file, pinning.loadgen);
-      servers.serverCpu = (cpuSeconds(server.child.pid) - cpu0) / ((performance.now() - t0) / 1000);
+      const dt = (performance.now() - t0) / 1000;
+      servers.serverCpu = (cpuSeconds(server.child.pid) - cpu0) / dt;
+      servers.serverWait = (runQueueSeconds(server.child.pid) - wait0) / dt;
       return { ...run, servers, file };
     } finally {
       await server.stop();
@@ -158,6 +164,46 @@ async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, 
   }
   const dataDir = path.join(outDir, 'levels', `hub-data-${index + 1}`);
   const hub = await startHubProcess({ dataDir, storeMode: v.storeMode, core: pinning.servers });
+  if (v.kind === 'llm') {
+    let claude: Awaited<ReturnType<typeof startClaudeEmulatorProcess>> | undefined;
+    try {
+      claude = await startClaudeEmulatorProcess({ scenario: scenarioFile, seed: seed + index, core: pinning.servers });
+      const config: LlmDriverConfig = {
+        hubUrl: hub.url,
+        adminToken: hub.adminToken,
+        claudeUrl: claude.url,
+        sidecars: l.sidecars,
+        rate: l.rate,
+        duration: v.duration,
+        drain: drainTime(v),
+        seed: seed + index,
+        toolTime: v.serviceTime,
+        inputTokens: base.workload.task.inputTokens,
+        model: base.claude.model,
+        maxTokens: base.claude.maxTokens,
+        retry: base.claude.retry,
+        out: file,
+      };
+      await writeFileAtomic(profileFile, JSON.stringify(config, null, 2));
+      const before = await hubCounters(hub.url);
+      const cpu0 = cpuSeconds(hub.child.pid);
+      const wait0 = runQueueSeconds(hub.child.pid);
+      const t0 = performance.now();
+      const driver = startChild('llm driver', [path.join(path.dirname(cliPath()), '..', 'validation', 'llm-driver.js'), profileFile], { core: pinning.loadgen });
+      const code = (await driver.exited) ?? 1;
+      if (code !== 0) throw new UserError('the llm load driver failed', EXIT.failure, driver.output().trim().split('\n').slice(-8));
+      const dt = (performance.now() - t0) / 1000;
+      servers.serverCpu = (cpuSeconds(hub.child.pid) - cpu0) / dt;
+      servers.serverWait = (runQueueSeconds(hub.child.pid) - wait0) / dt;
+      const after = await hubCounters(hub.url);
+      servers.storeBusy = ((after.hub_store_fsync_seconds_sum ?? 0) - (before.hub_store_fsync_seconds_sum ?? 0)) / dt;
+      return { document: await readResultsDocument(file), exitCode: code, output: driver.output(), servers, file };
+    } finally {
+      await claude?.stop();
+      await hub.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }
   try {
     await writeFileAtomic(
       profileFile,
@@ -176,10 +222,12 @@ async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, 
     );
     const before = await hubCounters(hub.url);
     const cpu0 = cpuSeconds(hub.child.pid);
+    const wait0 = runQueueSeconds(hub.child.pid);
     const t0 = performance.now();
     const run = await runLoadgen(['--profile', profileFile, '--token', hub.adminToken], file, pinning.loadgen);
     const dt = (performance.now() - t0) / 1000;
     servers.serverCpu = (cpuSeconds(hub.child.pid) - cpu0) / dt;
+    servers.serverWait = (runQueueSeconds(hub.child.pid) - wait0) / dt;
     const after = await hubCounters(hub.url);
     servers.storeBusy = ((after.hub_store_fsync_seconds_sum ?? 0) - (before.hub_store_fsync_seconds_sum ?? 0)) / dt;
     return { ...run, servers, file };
@@ -190,7 +238,7 @@ async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, 
 }
 
 function relevantSources(base: ScenarioConfig, v: ValidationConfig): { name: string; value: string | number | boolean; source: string }[] {
-  const prefixes = v.kind === 'terminal' ? ['terminal.', 'deployment.'] : ['hub.'];
+  const prefixes = v.kind === 'terminal' ? ['terminal.', 'deployment.'] : v.kind === 'llm' ? ['hub.', 'claude.', 'workload.task.'] : ['hub.'];
   return base.sources.filter((s) => prefixes.some((p) => s.name.startsWith(p))).map(({ name, value, source }) => ({ name, value, source }));
 }
 
