@@ -22,7 +22,7 @@ export type CalibrationPart = 'store' | 'hub' | 'terminal';
 export const CALIBRATION_PARTS: readonly CalibrationPart[] = ['store', 'hub', 'terminal'];
 
 export interface CalibrateOptions {
-  /** Folder for scratch files (store file, hub data, load documents); removed afterwards. */
+  /** Scratch folder of its own (store file, hub data, load documents): removed afterwards, whole. */
   workDir: string;
   parts?: readonly CalibrationPart[];
   /** Seconds per measuring window (default 4). */
@@ -57,7 +57,7 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrationP
       Object.assign(figures, await calibrateTerminal(options.workDir, pinning, options.window ?? 4));
     }
   } finally {
-    await rm(path.join(options.workDir, 'scratch'), { recursive: true, force: true });
+    await rm(options.workDir, { recursive: true, force: true });
   }
   return {
     kind: PROFILE_KIND,
@@ -216,7 +216,7 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
       if (i === 1) {
         // Round trips at light load (one writer, no other watcher) give the echo path's latency.
         const run = await runLoadgen(
-          [server.termUrl, '--protocol', 'maestro', '-c', '1', '-w', '0', '-r', '10/s', '-d', `${Math.max(1, window)}s`, '--seed', '12'],
+          [server.termUrl, '--protocol', 'maestro', '-c', '1', '-w', '0', '-r', '20/s', '-d', `${Math.max(1, 2 * window)}s`, '--seed', '12'],
           path.join(workDir, 'scratch', 'echo.json'),
           pinning.loadgen,
         );
@@ -253,7 +253,7 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
     },
   };
   if (echo.length > 0) {
-    out[FIGURES.echoLatency] = timing(echo, ['terminal.echoLatency'], `round trips of typed markers at light load (1 session, 1 writer, 10/s, fake agent at ${WIRE_RATES[1]} B/s): the 1st–99th percentiles of latency.rtt`);
+    out[FIGURES.echoLatency] = timing(echo, ['terminal.echoLatency'], `round trips of typed markers at light load (1 session, 1 writer, 20/s for twice the window, fake agent at ${WIRE_RATES[1]} B/s): the 1st–99th percentiles of latency.rtt`);
   }
   return out;
 }

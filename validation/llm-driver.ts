@@ -89,7 +89,9 @@ export async function driveLlm(c: LlmDriverConfig): Promise<ResultsDocument> {
       const taskId = String(f.task_id);
       const generation = f.generation as number;
       s.send({ type: 'task_accepted', task_id: taskId });
-      const prompt = 'x'.repeat(Math.max(1, Math.round(inputTokens.sample(rng))) * 4);
+      // The emulator replies the same to the same request: each task's prompt is its own (its id first).
+      const chars = Math.max(1, Math.round(inputTokens.sample(rng))) * 4;
+      const prompt = `${taskId} `.concat('x'.repeat(chars)).slice(0, Math.max(chars, taskId.length + 1));
       void (async () => {
         const ok = await call(prompt);
         await sleep(toolTime.sample(rng) * 1000);
@@ -155,6 +157,7 @@ export async function driveLlm(c: LlmDriverConfig): Promise<ResultsDocument> {
   add('errors.rate', counts.submitted > 0 ? (counts.failed + counts.submitFailed) / counts.submitted : 0, 'fraction', counts.submitted);
   add('claude.requests', counts.calls / runDuration, '1/s', counts.calls);
   add('tasks.submitted', counts.submitted, 'count');
+  add('ops.intended', counts.submitted, 'count');
   add('run.duration', runDuration, 's');
   const point: PointResult = { id: 'load', parameters: { rate: c.rate, sidecars: c.sidecars }, replications: 1, metrics, histograms: { 'latency.task': task.encode() } };
   const doc: ResultsDocument = { ...documentHeader('measured', { name: 'llm-validation', hash: canonicalHash(c), seed: c.seed }), points: [point], assumptions: [] } as ResultsDocument;

@@ -8,6 +8,7 @@ import { calibrate } from './calibrate.js';
 import { formatError, formatValue } from './html.js';
 import { writeProfile } from './profile.js';
 import type { ValidationReport } from './report-types.js';
+import type { Comparison } from './compare.js';
 import { validate } from './validate.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -30,6 +31,24 @@ export function errorTable(reports: ValidationReport[]): string {
   return lines.join('\n');
 }
 
+/** One row per scenario and level: the error of each targeted metric (✓ met, ✗ missed, – no target at this level). */
+export function compactTable(reports: ValidationReport[]): string {
+  const lines = ['| scenario | level | throughput | p50 | p95 | p99 (no target) | saturation level: measured / predicted |', '|---|---|---:|---:|---:|---:|---|'];
+  const cell = (c: Comparison | undefined) => (c ? `${formatError(c)}${c.meets === undefined ? '' : c.meets ? ' ✓' : ' ✗'}` : '–');
+  for (const r of reports) {
+    const main = r.scenario.kind === 'terminal' ? 'latency.rtt' : 'latency.task';
+    const at = (x: number | null) => (x === null ? 'none' : String(x + 1));
+    for (const l of r.levels) {
+      const get = (k: string) => l.comparisons.find((c) => c.metric === k);
+      const first = l.index === 0;
+      lines.push(
+        `| ${first ? r.scenario.name : ''} | ${l.index + 1}: ${l.label} | ${cell(get(r.scenario.kind === 'terminal' ? 'throughput.delivered' : 'throughput.tasks'))} | ${cell(get(`${main}.p50`))} | ${cell(get(`${main}.p95`))} | ${cell(get(`${main}.p99`))} | ${first ? `${at(r.saturation.measured)} / ${at(r.saturation.predicted)} ${r.saturation.agrees ? '✓' : '✗'}` : ''} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   const out = path.join(root, 'out', 'validate');
   const profileFile = path.join(out, 'calibration.yaml');
@@ -42,7 +61,7 @@ async function main(): Promise<void> {
     const { report } = await validate({ scenario: path.join(root, 'scenarios', file), outDir: path.join(out, name), calibration: profileFile });
     reports.push(report);
   }
-  const table = errorTable(reports);
+  const table = `${compactTable(reports)}\n\n${errorTable(reports)}`;
   const conditions = reports.map((r) => `${r.scenario.name}: load average ${r.loadAverage.before.join('/')} → ${r.loadAverage.after.join('/')}, ${r.pinning}`).join('\n');
   await writeFileAtomic(path.join(out, 'errors.md'), `${table}\n\n${conditions}\n`);
   process.stdout.write(`${table}\n\n${conditions}\n`);

@@ -80,7 +80,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
     const { values, run } = measured[i]!;
     const point = firstPoint(run.document);
     const comparisons: Comparison[] = defs.map((d) => {
-      const pred = reps.map((r) => d.predicted(r, values, mapped.config)).filter((x): x is number => x !== null);
+      const pred = reps.map((r) => d.predicted(r, values, mapped.config, point)).filter((x): x is number => x !== null);
       const target = d.target ? TARGETS[d.target] : undefined;
       return compare(d.key, d.unit, pred.length > 0 ? predictedFrom(pred) : null, d.measured(point, run.servers), target);
     });
