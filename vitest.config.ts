@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{sim,model,loadgen,agent-server,reports,lib,cli,test}/**/*.test.ts'],
+    include: ['{sim,model,loadgen,agent-server,reports,validation,lib,cli,test}/**/*.test.ts'],
     exclude: ['dist/**', 'node_modules/**'],
     pool: 'forks',
     maxWorkers: 2,

@@ -113,7 +113,7 @@ async function calibrateHub(workDir: string, pinning: Pinning, window: number, d
       const before = await hubCounters(hub.url);
       const cpu0 = cpuSeconds(hub.child.pid);
       await runLoadgen(
-        [hub.url, '--protocol', 'agentcom', '--token', hub.adminToken, '-c', '4', '-r', `${rate}/s`, '--arrival', 'poisson', '--service-time', '100ms', '--progress-interval', '50ms', '-d', `${window}s`, '--seed', '11'],
+        [hub.url, '--protocol', 'agentcom', '--token', hub.adminToken, '-c', '4', '-r', `${rate}/s`, '--arrival', 'poisson', '--service-time', '100ms', '--progress-interval', '50ms', '-d', `${Math.max(2, window)}s`, '--seed', '11'],
         path.join(workDir, 'scratch', `hub-load-${rate}.json`),
         pinning.loadgen,
       );
@@ -133,7 +133,7 @@ async function calibrateHub(workDir: string, pinning: Pinning, window: number, d
       value: slope,
       unit: 's',
       sets: ['hub.perMessageCpu'],
-      method: `hub process CPU time (/proc schedstat) over light agentcom runs (4 sidecars, ${HUB_RATES.join(' and ')} tasks/s, ${window} s each): the extra CPU over the extra WebSocket frames in and out; HTTP submissions and store work are folded in`,
+      method: `hub process CPU time (/proc schedstat) over light agentcom runs (4 sidecars, ${HUB_RATES.join(' and ')} tasks/s, ${Math.max(2, window)} s each): the extra CPU over the extra WebSocket frames in and out; HTTP submissions and store work are folded in`,
       n: a.frames + b.frames,
       summary: Object.fromEntries(runs.flatMap((r) => [[`cpu@${r.rate}/s`, r.cpu], [`frames@${r.rate}/s`, r.frames]])),
     },

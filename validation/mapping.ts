@@ -43,7 +43,12 @@ function need(profile: CalibrationProfile, name: string): number {
   return v;
 }
 
-export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: ValidationLevel, profile: CalibrationProfile, seed: number): Mapped {
+/**
+ * `offered`: tasks per second the load generator actually scheduled for this level (its arrival
+ * times are drawn from its seed before the run, so this is the load given, not a response);
+ * without it, the level's nominal rate.
+ */
+export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: ValidationLevel, profile: CalibrationProfile, seed: number, offered?: number): Mapped {
   const l = levelValues(v, level);
   const c: ScenarioConfig = structuredClone(base);
   delete c.validation;
@@ -101,7 +106,7 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
     c.warmup = 0;
     c.fleet = [{ name: 'validate', count: 1, cpus: l.sidecars, ram: 1024 ** 4, agents: l.sidecars, agentMemory: 0 }];
     c.workload = {
-      arrival: { type: 'profile', points: [{ at: 0, rate: l.rate }, { at: v.duration, rate: 0 }] },
+      arrival: { type: 'profile', points: [{ at: 0, rate: offered ?? l.rate }, { at: v.duration, rate: 0 }] },
       tiers: { trivial: 1, standard: 0, complex: 0 },
       task: { ...c.workload.task, steps: constant(1), toolTime: v.serviceTime, terminalOutput: 0 },
     };
@@ -127,7 +132,7 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
     calibrated['hub.store.syncWrite'] = FIGURES.syncWrite;
     structural.push(
       `fleet: ${l.sidecars} sidecars, each with its own core (a task takes exactly its service time)`,
-      `workload: Poisson arrivals at ${l.rate}/s for ${v.duration} s, then none while the tasks drain (as the load generator waits for them); trivial tier, one step of the service time`,
+      `workload: Poisson arrivals at the rate the load generator scheduled (nominal ${l.rate}/s) for ${v.duration} s, then none while the tasks drain (as the load generator waits for them); trivial tier, one step of the service time`,
       `hub: 1 core, store mode ${v.storeMode}, 5 synced writes per task (the reference hub's), progress every ${v.progressInterval} s`,
     );
   }

@@ -4,6 +4,8 @@
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { cliPath, startChild, type Child } from './processes.js';
 
 const run = promisify(execFile);
@@ -33,8 +35,20 @@ export async function startAgentServerProcess(options: { outputRate: number; tmu
     async stop() {
       await child.stop();
       await run('tmux', ['-L', options.tmuxSocket, 'kill-server']).catch(() => undefined);
+      await removeDeadSocket(options.tmuxSocket);
     },
   };
+}
+
+/** tmux can leave its socket file behind; remove it once no server answers on it. */
+async function removeDeadSocket(name: string): Promise<void> {
+  const alive = await run('tmux', ['-L', name, 'list-sessions']).then(
+    () => true,
+    () => false,
+  );
+  if (alive) return;
+  const dir = path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`);
+  await rm(path.join(dir, name), { force: true }).catch(() => undefined);
 }
 
 function quote(s: string): string {

@@ -67,7 +67,9 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
   const measuredSat: (number | null)[] = [];
   const satKey = saturationMetric(v.kind);
   for (const [i, level] of v.levels.entries()) {
-    const mapped = levelConfig(base, v, level, profile, seed);
+    const scheduled = firstPoint(measured[i]!.run.document).metrics['ops.intended']?.value;
+    const offered = v.kind !== 'terminal' && scheduled !== undefined && scheduled > 0 ? scheduled / v.duration : undefined;
+    const mapped = levelConfig(base, v, level, profile, seed, offered);
     calibrated = mapped.calibrated;
     structural = mapped.structural;
     const reps: ReplicationResult[] = [];
@@ -248,7 +250,7 @@ const COMPONENT: Record<string, string> = {
   'throughput.tasks': 'fleet and hub (model/components/fleet.ts, hub.ts)',
   'latency.rtt': 'terminal delivery (model/components/deployment.ts probe: echo path + fan-out CPU)',
   'latency.fanout': 'terminal delivery (model/components/deployment.ts probe: echo path + fan-out CPU)',
-  'latency.task': 'hub and store (model/components/hub.ts, store.ts)',
+  'latency.task': 'task flow: queueing for sidecars, hub CPU and store (model/components/fleet.ts, hub.ts, store.ts)',
 };
 
 function misses(v: ValidationConfig, levels: LevelReport[]): string[] {
