@@ -3,6 +3,7 @@
 // when V reaches V0 + w, so only the earliest finish tag needs a calendar event.
 import type { EventHandle, Simulation } from './simulation.js';
 import { SimEvent, type Waitable } from './waitable.js';
+import { BinaryHeap } from './binary-heap.js';
 
 interface Job {
   tag: number;
@@ -17,7 +18,7 @@ function earlier(a: Job, b: Job): boolean {
 export class PSServer {
   readonly rate: number;
   readonly cores: number;
-  private heap: Job[] = [];
+  private readonly heap = new BinaryHeap<Job>(earlier);
   private virtual = 0;
   private last: number;
   private seq = 0;
@@ -101,7 +102,7 @@ export class PSServer {
   private add(work: number, done: SimEvent<void> | (() => void)): void {
     if (!(work >= 0 && work < Infinity)) throw new RangeError(`PSServer: work must be a finite number ≥ 0, got ${work}`);
     this.advance();
-    this.push({ tag: this.virtual + work, seq: this.seq++, done });
+    this.heap.push({ tag: this.virtual + work, seq: this.seq++, done });
     this.reschedule();
   }
 
@@ -113,9 +114,9 @@ export class PSServer {
     // Done: within rounding of its finish tag, or so close that the clock cannot tell the difference.
     while (
       this.heap.length > 0 &&
-      (this.heap[0]!.tag <= limit || now + (this.heap[0]!.tag - this.virtual) / this.perJobRate(this.heap.length) <= now)
+      (this.heap.peek()!.tag <= limit || now + (this.heap.peek()!.tag - this.virtual) / this.perJobRate(this.heap.length) <= now)
     ) {
-      finished.push(this.pop());
+      finished.push(this.heap.pop()!);
     }
     this.reschedule();
     for (const job of finished) {
@@ -131,40 +132,8 @@ export class PSServer {
     }
     const n = this.heap.length;
     if (n === 0) return;
-    const remaining = Math.max(0, this.heap[0]!.tag - this.virtual);
+    const remaining = Math.max(0, this.heap.peek()!.tag - this.virtual);
     this.timer = this.sim.schedule(remaining / this.perJobRate(n), this.onTimer);
   }
 
-  private push(job: Job): void {
-    const h = this.heap;
-    let i = h.length;
-    h.push(job);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!earlier(job, h[p]!)) break;
-      h[i] = h[p]!;
-      i = p;
-    }
-    h[i] = job;
-  }
-
-  private pop(): Job {
-    const h = this.heap;
-    const top = h[0]!;
-    const last = h.pop()!;
-    const n = h.length;
-    if (n > 0) {
-      let i = 0;
-      for (;;) {
-        let c = 2 * i + 1;
-        if (c >= n) break;
-        if (c + 1 < n && earlier(h[c + 1]!, h[c]!)) c++;
-        if (!earlier(h[c]!, last)) break;
-        h[i] = h[c]!;
-        i = c;
-      }
-      h[i] = last;
-    }
-    return top;
-  }
 }

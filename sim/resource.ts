@@ -1,6 +1,8 @@
 // A pool of identical servers with a FIFO or priority queue, optionally preemptive.
 import type { Simulation } from './simulation.js';
 import { Waitable, type Process } from './waitable.js';
+import { BinaryHeap } from './binary-heap.js';
+import { Fifo } from './fifo.js';
 
 export interface ResourceOptions {
   capacity: number;
@@ -64,9 +66,8 @@ export class Resource {
   readonly preemptive: boolean;
   private busy = 0;
   private users: Request[] | null;
-  // FIFO queue: array with a moving head; priority queue: binary heap. Cancelled entries are skipped lazily.
-  private queue: Request[] = [];
-  private qHead = 0;
+  // The waiting line, by discipline. Cancelled entries are skipped lazily as they come out.
+  private readonly queue: Fifo<Request> | BinaryHeap<Request>;
   private waiting = 0;
   private seq = 0;
   // statistics
@@ -89,6 +90,7 @@ export class Resource {
     if (this.discipline !== 'fifo' && this.discipline !== 'priority') {
       throw new RangeError(`Resource: discipline must be 'fifo' or 'priority', got ${String(options.discipline)}`);
     }
+    this.queue = this.discipline === 'fifo' ? new Fifo<Request>() : new BinaryHeap<Request>(before);
     this.users = this.preemptive ? [] : null;
     this.statStart = this.statLast = sim._now;
   }
@@ -187,8 +189,7 @@ export class Resource {
     if (this.preemptive && this.tryPreempt(r)) return true;
     this.account();
     this.waiting++;
-    if (this.discipline === 'fifo') this.queue.push(r);
-    else this.heapPush(r);
+    this.queue.push(r);
     return false;
   }
 
@@ -203,25 +204,13 @@ export class Resource {
 
   private grantWaiting(): void {
     while (this.busy < this.capacity && this.waiting > 0) {
-      const r = this.discipline === 'fifo' ? this.fifoShift() : this.heapPop();
+      const r = this.queue instanceof Fifo ? this.queue.shift() : this.queue.pop();
       if (r === undefined) break;
       if ((r._flags & CANCELLED) !== 0) continue;
       this.account();
       this.waiting--;
       this.grant(r);
     }
-  }
-
-  private fifoShift(): Request | undefined {
-    const q = this.queue;
-    if (this.qHead >= q.length) return undefined;
-    const r = q[this.qHead]!;
-    q[this.qHead++] = undefined as unknown as Request;
-    if (this.qHead > 1024 && this.qHead * 2 > q.length) {
-      q.splice(0, this.qHead);
-      this.qHead = 0;
-    }
-    return r;
   }
 
   private tryPreempt(r: Request): boolean {
@@ -254,37 +243,4 @@ export class Resource {
     return true;
   }
 
-  private heapPush(r: Request): void {
-    const h = this.queue;
-    let i = h.length;
-    h.push(r);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!before(r, h[p]!)) break;
-      h[i] = h[p]!;
-      i = p;
-    }
-    h[i] = r;
-  }
-
-  private heapPop(): Request | undefined {
-    const h = this.queue;
-    if (h.length === 0) return undefined;
-    const top = h[0]!;
-    const last = h.pop()!;
-    const n = h.length;
-    if (n > 0) {
-      let i = 0;
-      for (;;) {
-        let c = 2 * i + 1;
-        if (c >= n) break;
-        if (c + 1 < n && before(h[c + 1]!, h[c]!)) c++;
-        if (!before(h[c]!, last)) break;
-        h[i] = h[c]!;
-        i = c;
-      }
-      h[i] = last;
-    }
-    return top;
-  }
 }
