@@ -3,15 +3,14 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { killTmuxServer, tmuxHasSession } from '../agent-server/index.js';
 import { fakeAgentArgv, privateTmuxSocket, RecordingClient } from '../agent-server/terminal/test-support.js';
+import { CLI_PATH } from './cli.js';
 
-const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const socket = privateTmuxSocket('cli');
 
 function serve(args: string[], env: NodeJS.ProcessEnv = {}): { child: ReturnType<typeof spawn>; port: Promise<number>; exit: Promise<number | null>; stderr: () => string } {
-  const child = spawn(process.execPath, [cli, 'serve-agent', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_PATH, 'serve-agent', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   const port = new Promise<number>((resolve, reject) => {
     child.stderr!.on('data', (d: Buffer) => {

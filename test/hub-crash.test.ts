@@ -10,8 +10,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HubSocket, startSimSidecar } from '../agent-server/index.js';
+import { CLI_PATH } from './cli.js';
 
-const CLI = path.resolve('dist/cli/main.js');
 const ADMIN = 'crash-test-admin-token-0123456789';
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 async function spawnHub(dataDir: string, sync: string): Promise<{ child: ChildProcess; url: string; ws: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve-hub', '--port', '0', '--data-dir', dataDir, '--admin-token', ADMIN, '--store-sync', sync, '--rate-limits', 'off'], {
+  const child = spawn(process.execPath, [CLI_PATH, 'serve-hub', '--port', '0', '--data-dir', dataDir, '--admin-token', ADMIN, '--store-sync', sync, '--rate-limits', 'off'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

@@ -1,28 +1,18 @@
 // The loadgen and merge commands as a CI pipeline runs them: exit codes, one clear line for an
 // unreachable target, the files written. Uses the built CLI (dist/cli/main.js).
 
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseResultsDocument, writeResultsDocument } from '../lib/index.js';
 import { resolveOptions, runLoad } from '../loadgen/index.js';
+import { runCli } from './cli.js';
 import { startEchoServer, type TestServer } from './loadgen-servers.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: number }).code ?? 1) : 0;
-      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runCli(args, { timeoutMs: 60_000 });
 
 async function closedPort(): Promise<number> {
   const s = createServer();

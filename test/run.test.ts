@@ -1,37 +1,21 @@
 // End to end: `agentscale run`, `check` and `schema` as a user runs them, on the built CLI.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ResultsDocument } from '../lib/index.js';
 import type { SimulateFn } from '../model/index.js';
 import { simulateReplication } from '../model/simulate.js';
+import { REPO_ROOT, runCli } from './cli.js';
 
 // The runner drives the fleet model through this signature (checked when the tests type-check).
 const fleetModel: SimulateFn = simulateReplication;
 
-const root = path.resolve(import.meta.dirname, '..');
-const cli = path.join(root, 'dist', 'cli', 'main.js');
+
 const dir = mkdtempSync(path.join(os.tmpdir(), 'agentscale-run-e2e-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function agentscale(...args: string[]): Promise<Ran> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args], { cwd: root, maxBuffer: 64 << 20, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout: string; stderr: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const agentscale = (...args: string[]) => runCli(args);
 
 // A small fleet on the real model: two points × two replications of half an hour.
 const small = path.join(dir, 'small.yaml');
@@ -138,6 +122,6 @@ describe('agentscale check and schema', () => {
   it('prints the JSON Schema that scenarios/schema.json holds', async () => {
     const ran = await agentscale('schema');
     expect(ran.code).toBe(0);
-    expect(ran.stdout).toBe(readFileSync(path.join(root, 'scenarios', 'schema.json'), 'utf8'));
+    expect(ran.stdout).toBe(readFileSync(path.join(REPO_ROOT, 'scenarios', 'schema.json'), 'utf8'));
   });
 });

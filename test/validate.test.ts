@@ -23,6 +23,7 @@ import {
   type ValidationReport,
 } from '../validation/index.js';
 import { quantiles, solve2 } from '../validation/stats.js';
+import { metricsFor } from '../validation/metrics.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'dist', 'cli', 'main.js');
@@ -136,6 +137,34 @@ describe('a validation level as a model scenario', () => {
     expect(a.metrics['latency.fanout.p50']).toBeGreaterThanOrEqual(0.002);
     const cpu = (r: typeof a) => r.resources.find((x) => x.name.startsWith('machine['))!.utilization;
     expect(cpu(b)).toBeGreaterThan(cpu(a) * 10);
+  });
+
+  it('terminal: the shared-core figures, when the profile has them, load the core by exactly their formula', async () => {
+    const loaded = await loadScenario(path.join(root, 'scenarios', 'validate-terminal.yaml'));
+    const v = loaded.base.validation!;
+    const plain = levelConfig(loaded.base, v, v.levels[0]!, syntheticProfile(), 1);
+    expect(plain.config.terminal.cpuAtRestPerSession).toBeUndefined();
+    expect(plain.config.terminal.tmuxCpuPerByte).toBeUndefined();
+    const profile = syntheticProfile();
+    const n = (value: number, unit: string) => ({ value, unit, sets: [], method: 'test', n: 1 });
+    profile.figures[FIGURES.cpuAtRestPerSession] = n(0.02, 's/s');
+    profile.figures[FIGURES.tmuxCpuAtRestPerSession] = n(0.01, 's/s');
+    profile.figures[FIGURES.tmuxCpuPerByte] = n(3e-6, 's/B');
+    const shared = levelConfig(loaded.base, v, v.levels[0]!, profile, 1);
+    expect(shared.config.terminal).toMatchObject({ cpuAtRestPerSession: 0.02, tmuxCpuAtRestPerSession: 0.01, tmuxCpuPerByte: 3e-6 });
+    expect(shared.calibrated['terminal.tmuxCpuPerByte']).toBe(FIGURES.tmuxCpuPerByte);
+    const a = simulateReplication({ ...plain.config, horizon: 60 }, 0);
+    const b = simulateReplication({ ...shared.config, horizon: 60 }, 0);
+    const cpu = (r: typeof a) => r.resources.find((x) => x.name.startsWith('machine['))!.utilization;
+    const wire = shared.config.workload.task.terminalOutput;
+    const tmux = v.sessions * (0.01 + 3e-6 * wire);
+    expect(cpu(b) - cpu(a)).toBeCloseTo(v.sessions * 0.02 + tmux, 9);
+    expect(b.metrics['latency.fanout.p95']!).toBeGreaterThan(a.metrics['latency.fanout.p95']!);
+    // The server's predicted CPU is the core's less what tmux and the fake agents take on it.
+    const util = metricsFor('terminal').find((d) => d.key === 'util.server')!;
+    const values = { sessions: v.sessions, watchers: v.levels[0]!.watchers ?? v.watchers, rate: v.rate, outputRate: v.outputRate, sidecars: v.sidecars };
+    const point = { metrics: {} } as unknown as Parameters<typeof util.predicted>[3];
+    expect(util.predicted(b, values, shared.config, point)! - util.predicted(a, values, plain.config, point)!).toBeCloseTo(v.sessions * 0.02, 9);
   });
 
   it('hub: Poisson tasks over sidecars, the calibrated sync time, five synced writes per task', async () => {

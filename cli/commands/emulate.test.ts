@@ -8,8 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import yargs from 'yargs';
 import { EXIT, UserError } from '../../lib/index.js';
 import { claudeCommand, emulateCommand, ollamaCommand, ollamaOptionsFromArgv } from './emulate.js';
+import { CLI_PATH } from '../../test/cli.js';
 
-const CLI = join(process.cwd(), 'dist/cli/main.js');
 const dirs: string[] = [];
 
 afterAll(async () => {
@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 function run(args: string[]): { url: Promise<string>; exit: Promise<{ code: number | null; stderr: string }>; stop: () => void } {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
