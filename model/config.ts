@@ -181,6 +181,21 @@ export interface TerminalServerConfig {
    * redraw and the PTY path), seconds; added to every delivery. Optional: 0 when absent.
    */
   echoLatency?: DistributionSpec;
+  /**
+   * CPU-seconds per second the terminal server spends on a watched session whatever its
+   * watchers (PTY reads, timers), on the machine that fans out. Optional: 0 when absent.
+   */
+  cpuAtRestPerSession?: number;
+  /**
+   * CPU-seconds per second tmux and the agent's own process take for a working session besides
+   * its output (timers, the idle redraw loop), on the agent's machine. Optional: 0 when absent.
+   */
+  tmuxCpuAtRestPerSession?: number;
+  /**
+   * CPU-seconds tmux and the agent's process take per byte of terminal output
+   * (`workload.task.terminalOutput`), on the agent's machine. Optional: 0 when absent.
+   */
+  tmuxCpuPerByte?: number;
 }
 
 export type DeploymentKind = 'local' | 'ssh-tunnel' | 'alb-wss' | 'fargate';

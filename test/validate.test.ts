@@ -24,21 +24,12 @@ import {
 } from '../validation/index.js';
 import { quantiles, solve2 } from '../validation/stats.js';
 import { metricsFor } from '../validation/metrics.js';
+import { REPO_ROOT, runCli } from './cli.js';
 
-const root = path.resolve(import.meta.dirname, '..');
-const cli = path.join(root, 'dist', 'cli', 'main.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'agentscale-validate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function agentscale(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args], { cwd: root, maxBuffer: 64 << 20, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout: string; stderr: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const agentscale = (...args: string[]) => runCli(args);
 
 describe('comparison maths', () => {
   it('relative error is (predicted − measured) / measured, and undefined against a zero measurement', () => {
@@ -119,7 +110,7 @@ function syntheticProfile(): CalibrationProfile {
 
 describe('a validation level as a model scenario', () => {
   it('terminal: one core, an agent per session streaming for the whole run, the writer counted as a watcher', async () => {
-    const loaded = await loadScenario(path.join(root, 'scenarios', 'validate-terminal.yaml'));
+    const loaded = await loadScenario(path.join(REPO_ROOT, 'scenarios', 'validate-terminal.yaml'));
     const v = loaded.base.validation!;
     const light = levelConfig(loaded.base, v, v.levels[0]!, syntheticProfile(), 1);
     const heavy = levelConfig(loaded.base, v, v.levels[v.levels.length - 1]!, syntheticProfile(), 1);
@@ -140,7 +131,7 @@ describe('a validation level as a model scenario', () => {
   });
 
   it('terminal: the shared-core figures, when the profile has them, load the core by exactly their formula', async () => {
-    const loaded = await loadScenario(path.join(root, 'scenarios', 'validate-terminal.yaml'));
+    const loaded = await loadScenario(path.join(REPO_ROOT, 'scenarios', 'validate-terminal.yaml'));
     const v = loaded.base.validation!;
     const plain = levelConfig(loaded.base, v, v.levels[0]!, syntheticProfile(), 1);
     expect(plain.config.terminal.cpuAtRestPerSession).toBeUndefined();
@@ -168,7 +159,7 @@ describe('a validation level as a model scenario', () => {
   });
 
   it('hub: Poisson tasks over sidecars, the calibrated sync time, five synced writes per task', async () => {
-    const loaded = await loadScenario(path.join(root, 'scenarios', 'validate-hub.yaml'));
+    const loaded = await loadScenario(path.join(REPO_ROOT, 'scenarios', 'validate-hub.yaml'));
     const v = loaded.base.validation!;
     const m = levelConfig(loaded.base, v, v.levels[1]!, syntheticProfile(), 1);
     // Arrivals for the measured duration, then none while the tasks drain (the load generator waits for them).

@@ -13,9 +13,9 @@ import path from 'node:path';
 import { WebSocket } from 'ws';
 import { LatencyHistogram, info, machineInfo } from '../lib/index.js';
 import { runLoadgen } from './load.js';
-import { choosePinning, cpuSeconds, type Pinning } from './processes.js';
+import { choosePinning, cpuBetween, cpuOfPids, cpuSeconds, descendantPids, type Pinning } from './processes.js';
 import { FIGURES, PROFILE_KIND, type CalibrationFigure, type CalibrationProfile } from './profile.js';
-import { hubCounters, startAgentServerProcess, startHubProcess } from './stack.js';
+import { hubCounters, startAgentServerProcess, startHubProcess, tmuxServerPid } from './stack.js';
 import { solve2, quantiles } from './stats.js';
 
 export type CalibrationPart = 'store' | 'hub' | 'terminal';
@@ -181,15 +181,30 @@ function openWatchers(url: string, count: number, tally: Tally): Promise<WebSock
   );
 }
 
-/** CPU per second of the server and frames and bytes per second over the clients, for `window` seconds. */
-async function sample(pid: number, tally: Tally, window: number): Promise<{ cpu: number; frames: number; bytes: number }> {
+/**
+ * CPU per second of the server and frames and bytes per second over the clients, for `window`
+ * seconds; with `producers`, also the CPU per second of those processes (tmux and the fake agent).
+ */
+async function sample(pid: number, tally: Tally, window: number, producers: readonly number[] = []): Promise<{ cpu: number; frames: number; bytes: number; producersCpu: number }> {
   const c0 = cpuSeconds(pid);
+  const p0 = cpuOfPids(producers);
   const f0 = tally.frames;
   const b0 = tally.bytes;
   const t0 = performance.now();
   await sleep(window * 1000);
   const dt = (performance.now() - t0) / 1000;
-  return { cpu: (cpuSeconds(pid) - c0) / dt, frames: (tally.frames - f0) / dt, bytes: (tally.bytes - b0) / dt };
+  return { cpu: (cpuSeconds(pid) - c0) / dt, frames: (tally.frames - f0) / dt, bytes: (tally.bytes - b0) / dt, producersCpu: cpuBetween(p0, cpuOfPids(producers)) / dt };
+}
+
+/**
+ * The processes that make a session's output and share the server's core: the tmux server of the
+ * private socket and everything under it (the panes' shells and fake agents), and the server's own
+ * children (the `tmux attach` client on its PTY).
+ */
+async function producerPids(serverPid: number, socket: string): Promise<number[]> {
+  const tmux = await tmuxServerPid(socket);
+  const roots = tmux === undefined ? [serverPid] : [serverPid, tmux];
+  return [...(tmux === undefined ? [] : [tmux]), ...descendantPids(roots)];
 }
 
 /** Output rates at which bytes on the wire and frames per second are measured (one client each). */
@@ -200,7 +215,9 @@ const CPU_CLIENTS = 100;
 
 async function calibrateTerminal(workDir: string, pinning: Pinning, window: number): Promise<Record<string, CalibrationFigure>> {
   const curve: [number, number, number][] = [];
-  const rows: { rate: number; one: { cpu: number; frames: number; bytes: number }; all: { cpu: number; frames: number; bytes: number } }[] = [];
+  type Sample = Awaited<ReturnType<typeof sample>>;
+  const rows: { rate: number; one: Sample; all: Sample }[] = [];
+  const ones: { rate: number; one: Sample }[] = [];
   let echo: number[] = [];
   for (const [i, rate] of WIRE_RATES.entries()) {
     const socket = `agentscale-calib-${process.pid}-${i}`;
@@ -211,8 +228,9 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
       const tally: Tally = { frames: 0, bytes: 0 };
       sockets.push(...(await openWatchers(url, 1, tally)));
       await sleep(Math.min(1, window) * 1000);
-      const one = await sample(server.child.pid, tally, window);
+      const one = await sample(server.child.pid, tally, window, await producerPids(server.child.pid, socket));
       curve.push([rate, one.bytes, one.frames]);
+      ones.push({ rate, one });
       if (i === 1) {
         // Round trips at light load (one writer, no other watcher) give the echo path's latency.
         const run = await runLoadgen(
@@ -252,8 +270,37 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
       n: curve.length,
     },
   };
+  Object.assign(out, sharedCoreFigures(ones, perFrame, perByte, window));
   if (echo.length > 0) {
     out[FIGURES.echoLatency] = timing(echo, ['terminal.echoLatency'], `round trips of typed markers at light load (1 session, 1 writer, 20/s for twice the window, fake agent at ${WIRE_RATES[1]} B/s): the 1st–99th percentiles of latency.rtt`);
   }
   return out;
+}
+
+/**
+ * What shares the server's core besides the fan-out, from the one-client samples at every output
+ * rate: the server's CPU at rest per session (its CPU with one client less that client's delivery
+ * cost, the median over the rates), and the CPU of tmux and the fake agent as a line in the bytes
+ * of terminal output (what one client receives: the model's `workload.task.terminalOutput`).
+ */
+function sharedCoreFigures(ones: { rate: number; one: { cpu: number; frames: number; bytes: number; producersCpu: number } }[], perFrame: number, perByte: number, window: number): Record<string, CalibrationFigure> {
+  if (ones.length === 0) return {};
+  const residuals = ones.map(({ one }) => one.cpu - one.frames * perFrame - one.bytes * perByte);
+  const atRest = Math.max(0, quantiles(residuals, [0.5])[0]!);
+  const [tmuxAtRest, tmuxPerByte] = solve2(ones.map(({ one }) => [1, one.bytes]), ones.map(({ one }) => one.producersCpu));
+  const rates = ones.map((o) => o.rate).join(', ');
+  const tmuxMethod = `CPU (/proc schedstat) of the tmux server of the private socket and every process under it (panes' shells, fake agents) and the server's children (tmux attach on its PTY), one session with one client, fake agent at ${rates} B/s, ${window} s each: a line (non-negative least squares) in the bytes per second the client received`;
+  const tmuxSummary = Object.fromEntries(ones.flatMap(({ rate, one }) => [[`cpu@${rate}`, one.producersCpu], [`bytes@${rate}`, one.bytes]]));
+  return {
+    [FIGURES.cpuAtRestPerSession]: {
+      value: atRest,
+      unit: 's/s',
+      sets: ['terminal.cpuAtRestPerSession'],
+      method: `agent server process CPU (/proc schedstat) with one client on one session, fake agent at ${rates} B/s, ${window} s each, less that client's delivery cost (frames × cpuPerFrame + bytes × cpuPerByte): the median over the rates (PTY reads, timers)`,
+      n: ones.length,
+      summary: Object.fromEntries(ones.map(({ rate }, i) => [`rest@${rate}`, residuals[i]!])),
+    },
+    [FIGURES.tmuxCpuAtRestPerSession]: { value: tmuxAtRest, unit: 's/s', sets: ['terminal.tmuxCpuAtRestPerSession'], method: `${tmuxMethod}: the intercept`, n: ones.length, summary: tmuxSummary },
+    [FIGURES.tmuxCpuPerByte]: { value: tmuxPerByte, unit: 's/B', sets: ['terminal.tmuxCpuPerByte'], method: `${tmuxMethod}: the slope`, n: ones.length },
+  };
 }

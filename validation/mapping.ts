@@ -93,6 +93,19 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
       c.terminal.echoLatency = echo;
       calibrated['terminal.echoLatency'] = FIGURES.echoLatency;
     }
+    // Optional costs that share the core with the fan-out: the server's at rest per watched
+    // session, and tmux with the fake agents (they inherit the server's pinning).
+    const optional = [
+      ['cpuAtRestPerSession', FIGURES.cpuAtRestPerSession],
+      ['tmuxCpuAtRestPerSession', FIGURES.tmuxCpuAtRestPerSession],
+      ['tmuxCpuPerByte', FIGURES.tmuxCpuPerByte],
+    ] as const;
+    for (const [field, figure] of optional) {
+      const value = figureNumber(profile, figure);
+      if (value === undefined) continue;
+      c.terminal[field] = value;
+      calibrated[`terminal.${field}`] = figure;
+    }
     structural.push(
       `fleet: one machine with 1 core (the servers' core) and ${l.sessions} agents, each streaming for the whole run`,
       `terminal.watchersPerAgent = ${l.watchers} watchers + the writer`,

@@ -3,7 +3,7 @@
 // one simulated replication of the same level.
 
 import type { ResultsDocument, PointResult } from '../lib/index.js';
-import type { ReplicationResult, ScenarioConfig, ValidationConfig } from '../model/index.js';
+import { streamLoads, type ReplicationResult, type ScenarioConfig, type ValidationConfig } from '../model/index.js';
 import type { LevelValues } from './mapping.js';
 
 /** What the stack itself reported over a level (CPU from /proc, store counters from /metrics). */
@@ -72,7 +72,21 @@ const TERMINAL: MetricDef[] = [
   latency('latency.fanout.p50', 'fan-out delivery p50', 'latency.fanout.p50', 'latency.fanout.p50', 'latency'),
   latency('latency.fanout.p95', 'fan-out delivery p95', 'latency.fanout.p95', 'latency.fanout.p95', 'latency'),
   latency('latency.fanout.p99', 'fan-out delivery p99', 'latency.fanout.p99', 'latency.fanout.p99'),
-  { key: 'util.server', label: "agent server CPU (fraction of its core)", unit: 'fraction', measured: (_p, s) => s.serverCpu ?? null, predicted: (r) => resource(r, (n) => n.startsWith('machine[') && n.endsWith('.cpu')) },
+  {
+    key: 'util.server',
+    label: 'agent server CPU (fraction of its core)',
+    unit: 'fraction',
+    measured: (_p, s) => s.serverCpu ?? null,
+    // The model's core also carries tmux and the fake agents (measured apart from the server's
+    // process): the server's own share is the core's load without theirs.
+    predicted: (r, l, c) => {
+      const core = resource(r, (n) => n.startsWith('machine[') && n.endsWith('.cpu'));
+      if (core === null) return null;
+      const producers = (r.metrics['agents.busy'] ?? 0) * l.sessions * streamLoads(c.deployment, c.terminal, c.workload.task.terminalOutput).tmuxCpu;
+      const cores = c.fleet[0]?.cpus ?? 1;
+      return core - producers / cores;
+    },
+  },
   wait,
   ...errors,
 ];

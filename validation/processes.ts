@@ -145,3 +145,45 @@ export function runQueueSeconds(pid: number): number {
 
 /** USER_HZ: 100 on every Linux this runs on (sysconf is not reachable from Node). */
 const CLOCK_TICKS = 100;
+
+/** Every process descended from `roots` (children, their children…), from /proc's parent links; roots excluded. */
+export function descendantPids(roots: readonly number[]): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The 4th field (after the command in parentheses and the state) is the parent's pid.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      // a process that ended meanwhile
+    }
+  }
+  const out: number[] = [];
+  const stack = [...roots];
+  while (stack.length > 0) {
+    for (const child of children.get(stack.pop()!) ?? []) {
+      out.push(child);
+      stack.push(child);
+    }
+  }
+  return out;
+}
+
+/** CPU seconds of each pid (NaN for one that has ended), for a later difference. */
+export function cpuOfPids(pids: readonly number[]): Map<number, number> {
+  return new Map(pids.map((pid) => [pid, cpuSeconds(pid)]));
+}
+
+/** CPU seconds used between two readings, over the processes alive at both. */
+export function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, a] of before) {
+    const b = after.get(pid);
+    if (b !== undefined && Number.isFinite(a) && Number.isFinite(b) && b >= a) total += b - a;
+  }
+  return total;
+}

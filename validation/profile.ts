@@ -49,6 +49,9 @@ export const FIGURES = {
   cpuPerByte: 'terminal.cpuPerByte',
   wireCurve: 'terminal.wire',
   echoLatency: 'terminal.echoLatency',
+  cpuAtRestPerSession: 'terminal.cpuAtRestPerSession',
+  tmuxCpuAtRestPerSession: 'terminal.tmuxCpuAtRestPerSession',
+  tmuxCpuPerByte: 'terminal.tmuxCpuPerByte',
 } as const;
 
 export function figureNumber(profile: CalibrationProfile, name: string): number | undefined {

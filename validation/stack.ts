@@ -99,3 +99,14 @@ export async function startClaudeEmulatorProcess(options: { scenario: string; se
   const m = await child.waitFor(/^(http:\/\/127\.0\.0\.1:\d+)\s*$/m);
   return { child, url: m[1]!, stop: () => child.stop() };
 }
+
+/** The pid of the tmux server on a private socket, or undefined when none answers. */
+export async function tmuxServerPid(socket: string): Promise<number | undefined> {
+  try {
+    const { stdout } = await run('tmux', ['-L', socket, 'list-sessions', '-F', '#{pid}']);
+    const pid = Number(stdout.trim().split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -12,12 +12,14 @@ import type { DeploymentConfig, NetworkConfig, TerminalServerConfig } from '../c
 import type { ModelContext } from './context.js';
 import type { Link } from './network.js';
 import { SharingServer } from './sharing.js';
-import { fanoutCpu, frameCpu, wireRate } from './terminal.js';
+import { fanoutCpu, frameCpu, serverCpuAtRest, tmuxCpu, wireRate } from './terminal.js';
 
 /** The steady loads one working agent puts on each hop. */
 export interface StreamLoads {
-  /** CPU-seconds per second on the agent's machine. */
+  /** CPU-seconds per second on the agent's machine (tmuxCpu included). */
   machineCpu: number;
+  /** The part of machineCpu that tmux and the agent's process take (not the terminal server's). */
+  tmuxCpu: number;
   /** Bytes per second on the site uplink. */
   uplink: number;
   /** CPU-seconds per second on the SSH relay host. */
@@ -34,17 +36,22 @@ export function streamLoads(deployment: DeploymentConfig, terminal: TerminalServ
   const watchers = Math.max(0, terminal.watchersPerAgent);
   const r = Math.max(0, bytesPerSecond);
   const remote = deployment.remoteDashboards;
+  // tmux and the agent run on the agent's machine in every deployment; the server's cost at rest
+  // goes wherever the fan-out runs.
+  const tmux = tmuxCpu(terminal, r);
+  const atRest = serverCpuAtRest(terminal, watchers);
   switch (deployment.kind) {
     case 'local': {
       const wire = wireRate(terminal, r, false) * watchers;
-      return { machineCpu: fanoutCpu(terminal, r, watchers), uplink: remote ? wire : 0, relayCpu: 0, relayBytes: 0, albBytes: 0, delivered: r * watchers };
+      return { machineCpu: tmux + atRest + fanoutCpu(terminal, r, watchers), tmuxCpu: tmux, uplink: remote ? wire : 0, relayCpu: 0, relayBytes: 0, albBytes: 0, delivered: r * watchers };
     }
     case 'ssh-tunnel': {
       const watched = watchers > 0 ? 1 : 0;
       return {
-        machineCpu: watched * deployment.sshRelayCpuPerByte * r,
+        machineCpu: tmux + watched * deployment.sshRelayCpuPerByte * r,
+        tmuxCpu: tmux,
         uplink: remote ? watched * r : 0,
-        relayCpu: watched * deployment.sshRelayCpuPerByte * r + fanoutCpu(terminal, r, watchers),
+        relayCpu: watched * deployment.sshRelayCpuPerByte * r + atRest + fanoutCpu(terminal, r, watchers),
         relayBytes: watched * r,
         albBytes: 0,
         delivered: r * watchers,
@@ -53,7 +60,7 @@ export function streamLoads(deployment: DeploymentConfig, terminal: TerminalServ
     case 'alb-wss':
     case 'fargate': {
       const wire = wireRate(terminal, r, true) * watchers;
-      return { machineCpu: fanoutCpu(terminal, r, watchers), uplink: remote ? wire : 0, relayCpu: 0, relayBytes: 0, albBytes: wire, delivered: r * watchers };
+      return { machineCpu: tmux + atRest + fanoutCpu(terminal, r, watchers), tmuxCpu: tmux, uplink: remote ? wire : 0, relayCpu: 0, relayBytes: 0, albBytes: wire, delivered: r * watchers };
     }
   }
 }

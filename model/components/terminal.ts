@@ -5,7 +5,8 @@
 // Terminal output is a steady stream while an agent works, so the model treats it as a fluid:
 // CPU-seconds and bytes per second added to the machine and the links from the moment a task
 // starts until it ends, rather than an event per frame. Delivery latency is sampled by probe
-// frames (see deployment.ts).
+// frames (see deployment.ts). The same holds for the server's cost at rest per watched session
+// and for tmux and the agent's process, which share the machine's CPU with the fan-out.
 
 import type { TerminalServerConfig } from '../config.js';
 
@@ -33,4 +34,17 @@ export function frameCpu(terminal: TerminalServerConfig): number {
 export function wireRate(terminal: TerminalServerConfig, bytesPerSecond: number, tls: boolean): number {
   const perFrame = WS_FRAME_HEADER + (tls ? TLS_RECORD_OVERHEAD : 0);
   return bytesPerSecond + framesPerSecond(terminal, bytesPerSecond) * perFrame;
+}
+
+/**
+ * CPU-seconds per second one working session's tmux and agent process take on the agent's
+ * machine (the terminal's producer side, whether or not anyone watches).
+ */
+export function tmuxCpu(terminal: TerminalServerConfig, bytesPerSecond: number): number {
+  return Math.max(0, terminal.tmuxCpuAtRestPerSession ?? 0) + Math.max(0, bytesPerSecond) * Math.max(0, terminal.tmuxCpuPerByte ?? 0);
+}
+
+/** CPU-seconds per second the terminal server spends on one watched session besides its watchers. */
+export function serverCpuAtRest(terminal: TerminalServerConfig, watchers: number): number {
+  return watchers > 0 ? Math.max(0, terminal.cpuAtRestPerSession ?? 0) : 0;
 }
