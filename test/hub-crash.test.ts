@@ -117,9 +117,9 @@ async function crashRun(sync: 'fsync' | 'group'): Promise<void> {
   // runs to completion without a completed one being handed out again.
   const reassigned: string[] = [];
   const after = [await startSimSidecar(second.ws, { agentId: 'worker', token, serviceMs: 1, progressFrames: 0, onAssign: (id) => reassigned.push(id) })];
-  for (const helper of ['helper-1', 'helper-2', 'helper-3']) {
-    const t = (await api(second.url, 'POST', '/admin/tokens', { agent_id: helper })).json.token as string;
-    after.push(await startSimSidecar(second.ws, { agentId: helper, token: t, serviceMs: 1, progressFrames: 0, onAssign: (id) => reassigned.push(id) }));
+  for (const sidecar of ['sidecar-1', 'sidecar-2', 'sidecar-3']) {
+    const t = (await api(second.url, 'POST', '/admin/tokens', { agent_id: sidecar })).json.token as string;
+    after.push(await startSimSidecar(second.ws, { agentId: sidecar, token: t, serviceMs: 1, progressFrames: 0, onAssign: (id) => reassigned.push(id) }));
   }
   const inFlight = [...assignedGen.entries()].find(([id]) => !ackedComplete.has(id) && byId.get(id)?.status === 'queued');
   if (inFlight) {
