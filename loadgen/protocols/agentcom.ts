@@ -13,7 +13,7 @@ import { classifyError, closeClass, describeErrorClass } from '../errors.js';
 import { createRng, distribution, type Distribution, type Rng } from '../../sim/index.js';
 import { COUNTERS } from '../recorder.js';
 import { EventStream } from '../timeline.js';
-import { openSocket } from './socket.js';
+import { closeGracefully, openSocket } from './socket.js';
 
 const PING_MS = 30_000;
 /** Largest REST response read (bytes). */
@@ -223,15 +223,7 @@ class Sidecar {
     this.closing = true;
     if (this.ping) clearInterval(this.ping);
     for (const t of this.timers) clearTimeout(t);
-    if (!this.ws || this.ws.readyState === WebSocket.CLOSED) {
-      this.resolveDone();
-      return;
-    }
-    this.ws.close(1000);
-    setTimeout(() => {
-      this.ws?.terminate();
-      this.resolveDone();
-    }, 2000).unref();
+    closeGracefully(this.ws, () => this.resolveDone());
   }
 }
 

@@ -11,7 +11,7 @@ import { classifyError, closeClass } from '../errors.js';
 import { MarkerScanner, marker, markerPrefix } from '../marker.js';
 import { COUNTERS } from '../recorder.js';
 import type { ConnectionSlot } from '../timeline.js';
-import { TimedSocket, openSocket, urlFor } from './socket.js';
+import { closeGracefully, TimedSocket, openSocket, urlFor } from './socket.js';
 
 /** Milliseconds to wait for `history-complete` after the snapshot before sending anyway (servers that never send it). */
 const HISTORY_WAIT_MS = 1000;
@@ -274,15 +274,7 @@ class Watcher {
   close(): void {
     this.closing = true;
     this.handshake?.cancel();
-    if (!this.ws || this.ws.readyState === WebSocket.CLOSED) {
-      this.resolveDone();
-      return;
-    }
-    this.ws.close(1000);
-    setTimeout(() => {
-      this.ws?.terminate();
-      this.resolveDone();
-    }, 2000).unref();
+    closeGracefully(this.ws, () => this.resolveDone());
   }
 }
 

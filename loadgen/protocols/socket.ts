@@ -35,6 +35,22 @@ interface Pending {
   actual: number;
 }
 
+/**
+ * Closes with 1000 and calls `done` once closed; a target that never completes the closing
+ * handshake is cut off after 2 s, so it cannot hold the run open.
+ */
+export function closeGracefully(ws: WebSocket | undefined | null, done: () => void): void {
+  if (!ws || ws.readyState === WebSocket.CLOSED) {
+    done();
+    return;
+  }
+  ws.close(1000);
+  setTimeout(() => {
+    ws.terminate();
+    done();
+  }, 2000).unref();
+}
+
 export abstract class TimedSocket {
   protected ws: WebSocket | undefined;
   protected open = false;
@@ -280,17 +296,7 @@ export abstract class TimedSocket {
     if (this.closing) return;
     this.closing = true;
     this.beforeClose();
-    const ws = this.ws;
-    if (!ws || ws.readyState === WebSocket.CLOSED) {
-      this.finish();
-      return;
-    }
-    ws.close(1000);
-    // A target that never completes the closing handshake must not hold the run open.
-    setTimeout(() => {
-      ws.terminate();
-      this.finish();
-    }, 2000).unref();
+    closeGracefully(this.ws, () => this.finish());
   }
 
   protected beforeClose(): void {}
