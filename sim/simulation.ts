@@ -156,18 +156,37 @@ export class Simulation {
   }
 
   private loopOnce(): void {
-    if (this.iHead !== this.iTail) {
-      const i = this.iHead;
-      const t = this.iTarget[i]!;
-      const v = this.iVal[i];
-      this.iTarget[i] = undefined;
-      this.iVal[i] = undefined;
-      this.iHead = (i + 1) & this.iMask;
-      if (typeof t === 'function') t();
-      else t._fire(v);
-      return;
+    if (this.iHead !== this.iTail) this.fireImmediate();
+    else this.fireRoot(this.hTime[0]!);
+  }
+
+  private loop(until: number): void {
+    while (!this.stopped) {
+      if (this.iHead !== this.iTail) {
+        this.fireImmediate();
+        continue;
+      }
+      if (this.hSize === 0) break;
+      const time = this.hTime[0]!;
+      if (time > until) break;
+      this.fireRoot(time);
     }
-    const time = this.hTime[0]!;
+  }
+
+  /** Runs the oldest wake-up decided at the current time (these go before any calendar event). */
+  private fireImmediate(): void {
+    const i = this.iHead;
+    const t = this.iTarget[i]!;
+    const v = this.iVal[i];
+    this.iTarget[i] = undefined;
+    this.iVal[i] = undefined;
+    this.iHead = (i + 1) & this.iMask;
+    if (typeof t === 'function') t();
+    else t._fire(v);
+  }
+
+  /** Takes the calendar's earliest event (due at `time`), frees its slot, and runs it unless cancelled. */
+  private fireRoot(time: number): void {
     const s = this.hSlot[0]!;
     this.popRoot();
     const target = this.sTarget[s];
@@ -176,46 +195,11 @@ export class Simulation {
     this.sVal[s] = undefined;
     this.sGen[s] = (this.sGen[s]! + 1) & GEN_MASK;
     this.freeSlots[this.freeTop++] = s;
-    if (target === null || target === undefined) return;
+    if (target === null || target === undefined) return; // cancelled
     this._now = time;
     this.processedCount++;
     if (typeof target === 'function') target();
     else target._fire(val);
-  }
-
-  private loop(until: number): void {
-    const sTarget = this.sTarget; // plain arrays, never replaced (typed arrays are re-read: they grow)
-    const sVal = this.sVal;
-    while (!this.stopped) {
-      if (this.iHead !== this.iTail) {
-        const i = this.iHead;
-        const t = this.iTarget[i]!;
-        const v = this.iVal[i];
-        this.iTarget[i] = undefined;
-        this.iVal[i] = undefined;
-        this.iHead = (i + 1) & this.iMask;
-        if (typeof t === 'function') t();
-        else t._fire(v);
-        continue;
-      }
-      const n = this.hSize;
-      if (n === 0) break;
-      const time = this.hTime[0]!;
-      if (time > until) break;
-      const s = this.hSlot[0]!;
-      this.popRoot();
-      const target = sTarget[s];
-      const val = sVal[s];
-      sTarget[s] = null;
-      sVal[s] = undefined;
-      this.sGen[s] = (this.sGen[s]! + 1) & GEN_MASK;
-      this.freeSlots[this.freeTop++] = s;
-      if (target === null || target === undefined) continue; // cancelled
-      this._now = time;
-      this.processedCount++;
-      if (typeof target === 'function') target();
-      else target._fire(val);
-    }
   }
 
   private popRoot(): void {
