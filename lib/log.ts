@@ -15,7 +15,7 @@ export function warn(message: string): void {
 }
 
 /** True when stderr is an interactive terminal, where a live progress line may redraw itself. */
-export function isInteractive(): boolean {
+function isInteractive(): boolean {
   return Boolean(process.stderr.isTTY) && !process.env.CI;
 }
 
