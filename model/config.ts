@@ -16,7 +16,14 @@ export type ArrivalConfig =
   /** Piecewise-constant rate over a repeating day: at `at` seconds after midnight the rate becomes `rate`. */
   | { type: 'profile'; points: { at: number; rate: number }[] }
   /** Closed loop: each agent starts its next task after a think time. */
-  | { type: 'closed'; think: DistributionSpec };
+  | { type: 'closed'; think: DistributionSpec }
+  /** A recorded trace: a task at each `at` (seconds from the start); a given `toolTime` replaces the sampled one for its steps. */
+  | { type: 'trace'; tasks: TraceTask[] };
+
+export interface TraceTask {
+  at: number;
+  toolTime?: number;
+}
 
 export interface TaskConfig {
   /** LLM-call-then-tool-run steps per task (rounded to ≥ 1). */
@@ -283,6 +290,8 @@ export interface ValidationConfig {
   duration: number;
   /** Replications of the simulated level (each as long as the measured run). */
   replications: number;
+  /** Terminal: measured runs per level, each on a freshly started server, pooled. */
+  repeats: number;
   sessions: number;
   watchers: number;
   rate: number;

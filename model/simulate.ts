@@ -12,7 +12,7 @@ import { DASHBOARD_HEARTBEAT_FRAMES, Hub, SIDECAR_HEARTBEAT_FRAMES } from './com
 import { buildMachines } from './components/machine.js';
 import { buildNetwork, meshWireBytes } from './components/network.js';
 import { checkGpuGroups } from './components/ollama.js';
-import { startOpenArrivals, TaskFactory } from './components/workload.js';
+import { startOpenArrivals, startTraceArrivals, TaskFactory } from './components/workload.js';
 
 export type ResourceKind = 'cpu' | 'disk' | 'link' | 'gpu' | 'memory' | 'rate-limit' | 'connections' | 'other';
 
@@ -93,6 +93,8 @@ export function simulateReplication(config: ScenarioConfig, replication: number)
     const thinkRng = ctx.rng('think');
     fleet.thinkTime = () => think.sample(thinkRng);
     for (const agent of fleet.agents) sim.schedule(think.sample(thinkRng), () => fleet.submit(agent));
+  } else if (arrival.type === 'trace') {
+    startTraceArrivals(arrival.tasks, (d, cb) => sim.schedule(d, cb), (toolTime) => fleet.submit(undefined, toolTime));
   } else {
     const sorted = arrival.type === 'profile' ? { ...arrival, points: [...arrival.points].sort((a, b) => a.at - b.at) } : arrival;
     startOpenArrivals(sorted, (d, cb) => sim.schedule(d, cb), () => sim.now, ctx.rng('arrivals'), () => fleet.submit());

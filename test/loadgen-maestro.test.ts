@@ -5,10 +5,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { percentileKey } from '../lib/index.js';
+import { LatencyHistogram, percentileKey } from '../lib/index.js';
 import { startAgentServer, killTmuxServer, startHub, type AgentServerHandle, type HubHandle } from '../agent-server/index.js';
 import { fakeAgentArgv, privateTmuxSocket } from '../agent-server/terminal/test-support.js';
-import { resolveOptions, runLoad } from '../loadgen/index.js';
+import { agentcomPlan, resolveOptions, runLoad } from '../loadgen/index.js';
 
 describe('loadgen maestro against the agent server', () => {
   const socket = privateTmuxSocket('loadgen');
@@ -95,6 +95,13 @@ describe('loadgen agentcom against the reference hub', () => {
     // a task completes after it is assigned
     expect(m[percentileKey('latency.task', 50)]!.value).toBeGreaterThan(m[percentileKey('latency.assign', 50)]!.value);
     expect(document.notes?.some((n) => n.startsWith('hub /api/metrics after'))).toBe(true);
+    // The plan is what the run did: as many tasks, and none done sooner than its planned service
+    // time, so no quantile of task latency is below the same quantile of the service times.
+    const plan = agentcomPlan(options);
+    expect(plan).toHaveLength(m['ops.intended']!.value);
+    const services = plan.map((t) => t.serviceTime).sort((a, b) => a - b);
+    const task = LatencyHistogram.decode(p.histograms!['latency.task']!);
+    for (const q of [10, 50, 90, 100]) expect(task.percentileSeconds(q)).toBeGreaterThanOrEqual(services[Math.ceil((q / 100) * services.length) - 1]!);
   });
 
   it('stops with exit 1 when the hub refuses the token', async () => {

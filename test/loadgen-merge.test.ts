@@ -56,6 +56,25 @@ describe('merge', () => {
     const other = mergeDocuments([docB, docA]).points[0]!;
     expect(other.metrics).toEqual(merged.metrics);
   });
+
+  it('runs made one after another add their windows: rates over the total time, CPU its time-weighted mean', () => {
+    const a = new Recorder();
+    const b = new Recorder();
+    recordInto(a, 3, 1000);
+    recordInto(b, 4, 3000);
+    const docA = buildDocument(options, [pointFromShare('load', { protocol: 'echo', connections: 4 }, a.share(10, { ...health, cpu: [0.2] }), options)], []);
+    const docB = buildDocument(options, [pointFromShare('load', { protocol: 'echo', connections: 4 }, b.share(30, { ...health, cpu: [0.6] }), options)], []);
+    const pooled = mergeDocuments([docA, docB], [], 'sequential').points[0]!;
+    expect(pooled.metrics['run.duration']!.value).toBe(40);
+    expect(pooled.metrics['throughput.messages']!.value).toBeCloseTo(4000 / 40, 9);
+    expect(pooled.metrics['generator.cpu']!.value).toBeCloseTo((0.2 * 10 + 0.6 * 30) / 40, 9);
+    expect(pooled.parameters.connections).toBe(4); // the same four connections, twice; not eight
+    expect(LatencyHistogram.decode(pooled.histograms!['latency.rtt']!).count).toBe(4000);
+    // side by side, the same two share one window
+    const together = mergeDocuments([docA, docB]).points[0]!;
+    expect(together.metrics['run.duration']!.value).toBe(30);
+    expect(together.parameters.connections).toBe(8);
+  });
 });
 
 describe('--workers', () => {

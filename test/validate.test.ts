@@ -173,6 +173,23 @@ describe('a validation level as a model scenario', () => {
     expect(perSecond).toBeLessThan(20);
     expect(r.metrics['latency.task.p50']).toBeGreaterThan(0);
   });
+
+  it("hub: given the load generator's trace, the model replays its tasks, each with its own service time", async () => {
+    const loaded = await loadScenario(path.join(REPO_ROOT, 'scenarios', 'validate-hub.yaml'));
+    const v = loaded.base.validation!;
+    // Far apart, so no task waits: each one's latency is its service time plus the hub's few milliseconds.
+    const trace = [0.5, 0.9, 1.3, 2.2].map((toolTime, i) => ({ at: 3 * i, toolTime }));
+    const m = levelConfig(loaded.base, v, v.levels[0]!, syntheticProfile(), 1, { trace });
+    expect(m.config.workload.arrival).toEqual({ type: 'trace', tasks: trace });
+    const r = simulateReplication(m.config, 0);
+    expect(r.metrics['tasks.submitted']).toBe(4);
+    expect(r.metrics['tasks.completed']).toBe(4);
+    // Nearest rank: p50 of four is the 2nd, p95 the 4th.
+    expect(r.metrics['latency.task.p50']! - 0.9).toBeGreaterThan(0);
+    expect(r.metrics['latency.task.p50']! - 0.9).toBeLessThan(0.05);
+    expect(r.metrics['latency.task.p95']! - 2.2).toBeGreaterThan(0);
+    expect(r.metrics['latency.task.p95']! - 2.2).toBeLessThan(0.05);
+  });
 });
 
 describe('agentscale calibrate and validate, live', () => {
@@ -224,6 +241,22 @@ describe('agentscale calibrate and validate, live', () => {
         const main = level.comparisons.find((x) => x.metric === metrics[0])!;
         expect(main.measured!).toBeGreaterThan(0);
         expect(main.predicted!.mean).toBeGreaterThan(0);
+      }
+      // Task levels are predicted from the load generator's own tasks, with the model's own forecast beside.
+      if (kind !== 'terminal') {
+        for (const level of report.levels) {
+          const c = level.comparisons.find((x) => x.metric === 'latency.task.p50')!;
+          expect(Number.isFinite(c.forecast?.mean)).toBe(true);
+        }
+        expect(report.structural.join(' ')).toContain("the load generator's own tasks");
+      }
+      if (kind === 'terminal') {
+        // Two runs per level, pooled: each run's own document, and each metric's value in each.
+        for (const level of report.levels) {
+          for (const r of [1, 2]) expect(existsSync(path.join(out, 'levels', `level-${level.index + 1}.run-${r}.json`))).toBe(true);
+          expect(level.comparisons.find((x) => x.metric === 'latency.rtt.p50')!.measuredRuns).toHaveLength(2);
+        }
+        expect(html).toContain('runs ');
       }
       for (const name of metrics) expect(html).toContain(name);
       expect(report.calibrated.length).toBeGreaterThan(0);

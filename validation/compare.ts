@@ -17,6 +17,14 @@ export interface Comparison {
   /** (predicted − measured) / measured; null when either side is missing or measured is 0 with a non-zero prediction. */
   error: number | null;
   inside: boolean | null;
+  /**
+   * The model's forecast with its own random draws (not the load generator's trace): what a user
+   * without a trace gets. Its range is how much one window of the level varies by chance.
+   */
+  forecast?: Predicted | null;
+  forecastInside?: boolean | null;
+  /** The measured value of each repeat, when a level was measured several times and pooled. */
+  measuredRuns?: number[];
   /** The target on |error|, when the metric has one at this level. */
   target?: number;
   meets?: boolean;
@@ -47,10 +55,15 @@ export function predictedFrom(values: readonly number[]): Predicted {
   return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, lo: at(0.025), hi: at(0.975) };
 }
 
-export function compare(metric: string, unit: string, predicted: Predicted | null, measured: number | null, target?: number): Comparison {
+const insideOf = (p: Predicted | null | undefined, measured: number | null): boolean | null => (p && measured !== null && Number.isFinite(p.lo) ? insideInterval(p, measured) : null);
+
+export function compare(metric: string, unit: string, predicted: Predicted | null, measured: number | null, target?: number, forecast?: Predicted | null): Comparison {
   const error = predicted && measured !== null ? relativeError(predicted.mean, measured) : null;
-  const inside = predicted && measured !== null && Number.isFinite(predicted.lo) ? insideInterval(predicted, measured) : null;
-  const out: Comparison = { metric, unit, predicted, measured, error, inside };
+  const out: Comparison = { metric, unit, predicted, measured, error, inside: insideOf(predicted, measured) };
+  if (forecast !== undefined) {
+    out.forecast = forecast;
+    out.forecastInside = insideOf(forecast, measured);
+  }
   if (target !== undefined) {
     out.target = target;
     out.meets = error !== null && Math.abs(error) <= target;

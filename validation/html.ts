@@ -1,7 +1,7 @@
 // The validation report as one self-contained HTML page: no script, no network, tables only.
 
 import { writeFileAtomic } from '../lib/index.js';
-import type { Comparison } from './compare.js';
+import type { Comparison, Predicted } from './compare.js';
 import type { ValidationReport } from './report-types.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -21,22 +21,40 @@ export function formatError(c: Comparison): string {
   return c.error === null ? '–' : `${c.error >= 0 ? '+' : ''}${(c.error * 100).toFixed(1)} %`;
 }
 
-function row(c: Comparison): string {
+const yesNo = (x: boolean | null | undefined) => (x === null || x === undefined ? '–' : x ? 'yes' : 'no');
+
+/** The smallest and largest of the repeats' values. */
+export function formatRuns(values: readonly number[], unit: string): string {
+  return `${formatValue(Math.min(...values), unit)} – ${formatValue(Math.max(...values), unit)}`;
+}
+
+export function formatBand(p: Predicted | null | undefined, unit: string): string {
+  return p ? `${formatValue(p.lo, unit)} – ${formatValue(p.hi, unit)}` : '–';
+}
+
+function row(c: Comparison, forecasts: boolean): string {
   const target = c.target === undefined ? '' : `±${(c.target * 100).toFixed(0)} %`;
   const verdict = c.meets === undefined ? '' : c.meets ? 'met' : '<strong>missed</strong>';
-  const interval = c.predicted ? `${formatValue(c.predicted.lo, c.unit)} – ${formatValue(c.predicted.hi, c.unit)}` : '–';
-  return `<tr><td>${esc(c.metric)}</td><td>${formatValue(c.predicted?.mean, c.unit)}</td><td>${interval}</td><td>${formatValue(c.measured, c.unit)}</td><td>${formatError(c)}</td><td>${c.inside === null ? '–' : c.inside ? 'yes' : 'no'}</td><td>${target}</td><td>${verdict}</td></tr>`;
+  const forecast = forecasts ? `<td>${formatValue(c.forecast?.mean, c.unit)}</td><td>${formatBand(c.forecast, c.unit)}</td><td>${yesNo(c.forecastInside)}</td>` : '';
+  return `<tr><td>${esc(c.metric)}</td><td>${formatValue(c.predicted?.mean, c.unit)}</td><td>${formatBand(c.predicted, c.unit)}</td><td>${formatValue(c.measured, c.unit)}${c.measuredRuns ? `<br><small>runs ${formatRuns(c.measuredRuns, c.unit)}</small>` : ''}</td><td>${formatError(c)}</td><td>${yesNo(c.inside)}</td><td>${target}</td><td>${verdict}</td>${forecast}</tr>`;
 }
 
 export function renderValidationHtml(r: ValidationReport): string {
+  const forecasts = r.levels.some((l) => l.comparisons.some((c) => c.forecast !== undefined));
+  const forecastHead = forecasts ? '<th>forecast</th><th>95 % of windows</th><th>inside</th>' : '';
   const levels = r.levels
     .map(
       (l) => `<section><h3>Level ${l.index + 1}: ${esc(l.label)}</h3>
 <p>Measured: <code>${esc(l.measuredFile)}</code> (load generator exit ${l.loadgenExit}${l.untrustworthy ? ', <strong>untrustworthy: the generator fell behind</strong>' : ''})${l.warnings.length ? `; model warnings: ${esc(l.warnings.join('; '))}` : ''}</p>
-<table><thead><tr><th>metric</th><th>predicted</th><th>95 % of runs</th><th>measured</th><th>error</th><th>inside</th><th>target</th><th></th></tr></thead>
-<tbody>${l.comparisons.map(row).join('\n')}</tbody></table></section>`,
+<table><thead><tr><th>metric</th><th>predicted</th><th>95 % of runs</th><th>measured</th><th>error</th><th>inside</th><th>target</th><th></th>${forecastHead}</tr></thead>
+<tbody>${l.comparisons.map((c) => row(c, forecasts)).join('\n')}</tbody></table></section>`,
     )
     .join('\n');
+  const repeats = r.levels.some((l) => l.comparisons.some((c) => c.measuredRuns !== undefined));
+  const repeatsText = repeats ? ' Each level was measured several times, each on a freshly started server, and pooled as one longer run; "runs" gives the smallest and largest of the single runs\' values, how much the measurement itself moves from one start to the next.' : '';
+  const forecastText = forecasts
+    ? ` The tasks of each level are the load generator's own, fixed by its seed before the run (submit times${r.scenario.kind === 'hub' ? ' and service times' : ''}): "predicted" replays them through the model (common random numbers), so the error is the model's and not the luck of one window's draw. "Forecast" is the model with its own draws at the same rate, as a user without a trace would run it; "95 % of windows" is how much one ${r.scenario.duration} s window varies by chance.`
+    : '';
   const sat = r.saturation;
   const satText = (x: number | null) => (x === null ? 'none of the levels' : `level ${x + 1}`);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -47,7 +65,7 @@ export function renderValidationHtml(r: ValidationReport): string {
 <p>${esc(r.scenario.file)}, kind <b>${esc(r.scenario.kind)}</b>, ${r.scenario.levels} levels of ${r.scenario.duration} s, ${r.scenario.replications} simulated replications per level, seed ${r.scenario.seed}. Run ${esc(r.createdAt)} on ${esc(r.machine.hostname)} (${r.machine.cpus} × ${esc(r.machine.cpuModel)}, Node ${esc(r.machine.node)}); load average ${r.loadAverage.before.join(' / ')} before, ${r.loadAverage.after.join(' / ')} after. ${esc(r.pinning)}.</p>
 <div class="box"><p><b>Saturation</b> (${esc(sat.metric)} above twice its light-load value): measured at ${satText(sat.measured)}, predicted at ${satText(sat.predicted)}: ${sat.agrees ? 'within one level' : '<strong>more than one level apart</strong>'}.</p>
 <p><b>Where the model misses</b>: ${r.misses.length === 0 ? 'nowhere: every target met.' : `</p><ul>${r.misses.map((m) => `<li>${esc(m)}</li>`).join('')}</ul><p>`}</p></div>
-<p>The light level (level 1) is never used to fit anything: the service costs come from <code>${esc(r.calibration.file)}</code>, measured alone by <code>agentscale calibrate</code> on ${esc(r.calibration.date)} (${esc(r.calibration.host)}, load average ${r.calibration.loadAverage.join(' / ')}). Every level is out of sample. "95 % of runs": the 2.5–97.5 % range of single simulated replications of the level; "inside": the measured value lies in it.</p>
+<p>The light level (level 1) is never used to fit anything: the service costs come from <code>${esc(r.calibration.file)}</code>, measured alone by <code>agentscale calibrate</code> on ${esc(r.calibration.date)} (${esc(r.calibration.host)}, load average ${r.calibration.loadAverage.join(' / ')}). Every level is out of sample. "95 % of runs": the 2.5–97.5 % range of single simulated replications of the level; "inside": the measured value lies in it.${forecastText}${repeatsText}</p>
 <h2>Levels</h2>
 ${levels}
 <h2>How the model was set up</h2>

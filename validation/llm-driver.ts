@@ -32,14 +32,29 @@ export interface LlmDriverConfig {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The tasks a run submits, fixed by its seed before it starts: each one's intended submit time
+ * (seconds from the start, a Poisson stream) and tool time. A model given this trace sees the
+ * same load as the hub and the emulator did.
+ */
+export function llmPlan(c: Pick<LlmDriverConfig, 'seed' | 'rate' | 'duration' | 'toolTime'>): { at: number; toolTime: number }[] {
+  const arrivals = createRng(c.seed, 'llm.arrivals');
+  const tools = createRng(c.seed, 'llm.tools');
+  const toolTime = distribution(c.toolTime);
+  const plan: { at: number; toolTime: number }[] = [];
+  for (let t = -Math.log(1 - arrivals.next()) / c.rate; t < c.duration; t += -Math.log(1 - arrivals.next()) / c.rate) plan.push({ at: t, toolTime: Math.max(0, toolTime.sample(tools)) });
+  return plan;
+}
+
 export async function driveLlm(c: LlmDriverConfig): Promise<ResultsDocument> {
   const rng = createRng(c.seed);
-  const toolTime = distribution(c.toolTime);
+  const plan = llmPlan(c);
   const inputTokens = distribution(c.inputTokens);
   const counts = { submitted: 0, submitFailed: 0, completed: 0, calls: 0, http429: 0, http503: 0, http529: 0, failed: 0 };
   const task = new LatencyHistogram();
   const llm = new LatencyHistogram();
-  const intended = new Map<string, number>();
+  /** Task id → its index in the plan. */
+  const planned = new Map<string, number>();
   const auth = { authorization: `Bearer ${c.adminToken}`, 'content-type': 'application/json' };
   const wsUrl = c.hubUrl.replace(/^http/, 'ws') + '/ws';
   let t0 = 0;
@@ -94,7 +109,8 @@ export async function driveLlm(c: LlmDriverConfig): Promise<ResultsDocument> {
       const prompt = `${taskId} `.concat('x'.repeat(chars)).slice(0, Math.max(chars, taskId.length + 1));
       void (async () => {
         const ok = await call(prompt);
-        await sleep(toolTime.sample(rng) * 1000);
+        const index = planned.get(taskId);
+        await sleep((index === undefined ? 0 : plan[index]!.toolTime) * 1000);
         if (s.ws.readyState !== 1) return;
         if (!ok) {
           counts.failed += 1;
@@ -102,23 +118,20 @@ export async function driveLlm(c: LlmDriverConfig): Promise<ResultsDocument> {
           return;
         }
         s.send({ type: 'task_complete', task_id: taskId, generation, result: { ok: true }, tokens_used: 0 });
-        const at = intended.get(taskId);
-        if (at !== undefined) {
+        const i = planned.get(taskId);
+        if (i !== undefined) {
           counts.completed += 1;
-          task.recordSeconds((performance.now() - at) / 1000);
+          task.recordSeconds((performance.now() - (t0 + plan[i]!.at * 1000)) / 1000);
         }
       })();
     });
     sockets.push(s);
   }
 
-  // Poisson send times, fixed before the run.
-  const times: number[] = [];
-  for (let t = -Math.log(1 - rng.next()) / c.rate; t < c.duration; t += -Math.log(1 - rng.next()) / c.rate) times.push(t);
   t0 = performance.now();
   const submits: Promise<void>[] = [];
-  for (const t of times) {
-    const due = t0 + t * 1000;
+  for (const [i, { at }] of plan.entries()) {
+    const due = t0 + at * 1000;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
     counts.submitted += 1;
@@ -126,7 +139,7 @@ export async function driveLlm(c: LlmDriverConfig): Promise<ResultsDocument> {
       fetch(`${c.hubUrl}/api/tasks`, { method: 'POST', headers: auth, body: JSON.stringify({ description: 'validate llm task', complexity_tier: 'complex', max_retries: 0 }) })
         .then(async (res) => {
           const body = (await res.json()) as { task_id?: string };
-          if (res.status === 201 && body.task_id) intended.set(body.task_id, due);
+          if (res.status === 201 && body.task_id) planned.set(body.task_id, i);
           else counts.submitFailed += 1;
         })
         .catch(() => void (counts.submitFailed += 1)),
@@ -137,7 +150,7 @@ export async function driveLlm(c: LlmDriverConfig): Promise<ResultsDocument> {
   await Promise.allSettled(submits);
   // Drain: every task submitted is counted and timed, as the load generator does.
   const drainEnd = performance.now() + c.drain * 1000;
-  while (counts.completed + counts.failed < intended.size && performance.now() < drainEnd) await sleep(50);
+  while (counts.completed + counts.failed < planned.size && performance.now() < drainEnd) await sleep(50);
   ended = true;
   const runDuration = c.duration;
   await Promise.allSettled(submits);

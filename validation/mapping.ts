@@ -3,7 +3,7 @@
 // service costs from the calibration profile, everything else from the scenario and its data
 // files. Nothing here depends on what was measured at any level.
 
-import type { DistributionSpec, ScenarioConfig, ValidationConfig, ValidationLevel } from '../model/index.js';
+import type { DistributionSpec, ScenarioConfig, TraceTask, ValidationConfig, ValidationLevel } from '../model/index.js';
 import { FIGURES, figureCurve, figureDistribution, figureNumber, interpolate, type CalibrationProfile } from './profile.js';
 
 /** The block's base values with one level's changes. */
@@ -44,11 +44,18 @@ function need(profile: CalibrationProfile, name: string): number {
 }
 
 /**
- * `offered`: tasks per second the load generator actually scheduled for this level (its arrival
- * times are drawn from its seed before the run, so this is the load given, not a response);
- * without it, the level's nominal rate.
+ * The load a level was given, as the load generator fixed it from its seed before the run (an
+ * input, never a response): `trace`, its tasks' submit times and service times; `offered`, the
+ * tasks per second it scheduled. With a trace the model replays those tasks (common random
+ * numbers: what differs is the model, not the draw); with `offered` alone it draws its own Poisson
+ * stream at that rate; with neither, at the level's nominal rate.
  */
-export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: ValidationLevel, profile: CalibrationProfile, seed: number, offered?: number): Mapped {
+export interface GivenLoad {
+  trace?: TraceTask[];
+  offered?: number;
+}
+
+export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: ValidationLevel, profile: CalibrationProfile, seed: number, given: GivenLoad = {}): Mapped {
   const l = levelValues(v, level);
   const c: ScenarioConfig = structuredClone(base);
   delete c.validation;
@@ -119,7 +126,9 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
     c.warmup = 0;
     c.fleet = [{ name: 'validate', count: 1, cpus: l.sidecars, ram: 1024 ** 4, agents: l.sidecars, agentMemory: 0 }];
     c.workload = {
-      arrival: { type: 'profile', points: [{ at: 0, rate: offered ?? l.rate }, { at: v.duration, rate: 0 }] },
+      arrival: given.trace
+        ? { type: 'trace', tasks: given.trace }
+        : { type: 'profile', points: [{ at: 0, rate: given.offered ?? l.rate }, { at: v.duration, rate: 0 }] },
       tiers: { trivial: 1, standard: 0, complex: 0 },
       task: { ...c.workload.task, steps: constant(1), toolTime: v.serviceTime, terminalOutput: 0 },
     };
@@ -145,7 +154,9 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
     calibrated['hub.store.syncWrite'] = FIGURES.syncWrite;
     structural.push(
       `fleet: ${l.sidecars} sidecars, each with its own core (a task takes exactly its service time)`,
-      `workload: Poisson arrivals at the rate the load generator scheduled (nominal ${l.rate}/s) for ${v.duration} s, then none while the tasks drain (as the load generator waits for them); trivial tier, one step of the service time`,
+      given.trace
+        ? `workload: the load generator's own tasks (${given.trace.length} submit times${v.kind === 'hub' ? ' and service times' : ''}, fixed by its seed before the run) over ${v.duration} s, then none while the tasks drain; trivial tier, one step`
+        : `workload: Poisson arrivals at the rate the load generator scheduled (nominal ${l.rate}/s) for ${v.duration} s, then none while the tasks drain (as the load generator waits for them); trivial tier, one step of the service time`,
       `hub: 1 core, store mode ${v.storeMode}, 5 synced writes per task (the reference hub's), progress every ${v.progressInterval} s`,
     );
   }

@@ -49,6 +49,16 @@ const latency = (key: string, label: string, measuredName: string, modelName: st
 /** A diagnostic with no prediction: how long the server waited for its core (the model gives it the core). */
 const wait: MetricDef = { key: 'diag.serverCpuWait', label: 'server runnable but waiting for a CPU (s per s)', unit: 'fraction', measured: (_p, s) => s.serverWait ?? null, predicted: () => null };
 
+/**
+ * Diagnostics of the load generator itself: on its one core it reads every frame of every watcher,
+ * and when it is busy its own queueing shows up in the latencies it times (the model has no
+ * dashboards' CPU: a real watcher is a browser on another machine).
+ */
+const generator: MetricDef[] = [
+  { key: 'diag.generatorCpu', label: "load generator's CPU (fraction of its core)", unit: 'fraction', measured: (p) => m(p, 'generator.cpu'), predicted: () => null },
+  { key: 'diag.generatorLoopDelay', label: "load generator's event-loop delay p99", unit: 's', measured: (p) => m(p, 'generator.eventLoopDelay.p99'), predicted: () => null },
+];
+
 const errors: MetricDef[] = [
   { key: 'errors.rate', label: 'failed operations (fraction)', unit: 'fraction', measured: (p) => m(p, 'errors.rate'), predicted: (r) => r.metrics['errors.rate'] ?? 0 },
   { key: 'errors.429', label: '429 answers per second', unit: '1/s', measured: (p) => perSecond(p, 'errors.http-429'), predicted: (r) => r.metrics['claude.429'] ?? 0 },
@@ -65,7 +75,9 @@ const TERMINAL: MetricDef[] = [
     // Every client (watchers and the writer) receives the stream of every busy agent.
     predicted: (r, l, c) => (r.metrics['agents.busy'] ?? 0) * l.sessions * (l.watchers + 1) * c.workload.task.terminalOutput,
   },
-  { key: 'throughput.roundTrips', label: 'round trips answered per second', unit: '1/s', target: 'throughput', measured: (p) => m(p, 'throughput.messages'), predicted: (_r, l) => l.sessions * l.rate },
+  // The model loses no round trip: it answers every marker the generator scheduled (fewer than
+  // sessions × rate × duration, as each writer starts once its connection is open).
+  { key: 'throughput.roundTrips', label: 'round trips answered per second', unit: '1/s', target: 'throughput', measured: (p) => m(p, 'throughput.messages'), predicted: (_r, l, _c, p) => perSecond(p, 'ops.intended') ?? l.sessions * l.rate },
   latency('latency.rtt.p50', 'terminal round trip p50', 'latency.rtt.p50', 'latency.fanout.p50', 'latency'),
   latency('latency.rtt.p95', 'terminal round trip p95', 'latency.rtt.p95', 'latency.fanout.p95', 'latency'),
   latency('latency.rtt.p99', 'terminal round trip p99', 'latency.rtt.p99', 'latency.fanout.p99'),
@@ -88,6 +100,7 @@ const TERMINAL: MetricDef[] = [
     },
   },
   wait,
+  ...generator,
   ...errors,
 ];
 
@@ -105,7 +118,7 @@ const HUB: MetricDef[] = [
       const submitted = r.metrics['tasks.submitted'] ?? 0;
       const offered = m(p, 'ops.intended');
       const completed = r.metrics['tasks.completed'] ?? 0;
-      return offered !== null && submitted > 0 ? ((completed / submitted) * offered) / arrivalSpan(c) : completed / arrivalSpan(c);
+      return offered !== null && submitted > 0 ? ((completed / submitted) * offered) / arrivalSpan(c, p) : completed / arrivalSpan(c, p);
     },
   },
   latency('latency.task.p50', 'task completion p50', 'latency.task.p50', 'latency.task.p50', 'latency'),
@@ -113,8 +126,8 @@ const HUB: MetricDef[] = [
   latency('latency.task.p99', 'task completion p99', 'latency.task.p99', 'latency.task.p99'),
   latency('latency.assign', 'submit → assign (mean)', 'latency.assign', 'latency.assign'),
   // The model's utilisation is over arrivals and drain; the measured one over the run.
-  { key: 'util.hub', label: 'hub CPU (fraction of its core)', unit: 'fraction', measured: (_p, s) => s.serverCpu ?? null, predicted: (r, _l, c) => overSpan(resource(r, (n) => n === 'hub.cpu'), c) },
-  { key: 'util.store', label: 'hub store busy syncing (fraction)', unit: 'fraction', measured: (_p, s) => s.storeBusy ?? null, predicted: (r, _l, c) => overSpan(resource(r, (n) => n === 'hub.store'), c) },
+  { key: 'util.hub', label: 'hub CPU (fraction of its core)', unit: 'fraction', measured: (_p, s) => s.serverCpu ?? null, predicted: (r, _l, c, p) => overSpan(resource(r, (n) => n === 'hub.cpu'), c, p) },
+  { key: 'util.store', label: 'hub store busy syncing (fraction)', unit: 'fraction', measured: (_p, s) => s.storeBusy ?? null, predicted: (r, _l, c, p) => overSpan(resource(r, (n) => n === 'hub.store'), c, p) },
   wait,
   ...errors,
 ];
@@ -125,8 +138,8 @@ const LLM: MetricDef[] = [
   latency('latency.llm.claude', 'Claude call, first attempt to answer (mean)', 'latency.llm.claude', 'latency.llm.claude'),
   { key: 'errors.rate', label: 'failed tasks (fraction)', unit: 'fraction', measured: (p) => m(p, 'errors.rate'), predicted: (r) => r.metrics['errors.rate'] ?? 0 },
   // The model's rates are over the whole simulated time (arrivals and drain); the measured ones over the run's duration.
-  { key: 'errors.429', label: '429 answers per second', unit: '1/s', measured: (p) => perSecond(p, 'errors.http-429'), predicted: (r, _l, c) => ((r.metrics['claude.429'] ?? 0) * c.horizon) / arrivalSpan(c) },
-  { key: 'errors.503', label: '503 and 529 answers per second', unit: '1/s', measured: (p) => (perSecond(p, 'errors.http-503') ?? 0) + (perSecond(p, 'errors.http-529') ?? 0), predicted: (r, _l, c) => (((r.metrics['ollama.503'] ?? 0) + (r.metrics['claude.529'] ?? 0)) * c.horizon) / arrivalSpan(c) },
+  { key: 'errors.429', label: '429 answers per second', unit: '1/s', measured: (p) => perSecond(p, 'errors.http-429'), predicted: (r, _l, c, p) => ((r.metrics['claude.429'] ?? 0) * c.horizon) / arrivalSpan(c, p) },
+  { key: 'errors.503', label: '503 and 529 answers per second', unit: '1/s', measured: (p) => (perSecond(p, 'errors.http-503') ?? 0) + (perSecond(p, 'errors.http-529') ?? 0), predicted: (r, _l, c, p) => (((r.metrics['ollama.503'] ?? 0) + (r.metrics['claude.529'] ?? 0)) * c.horizon) / arrivalSpan(c, p) },
 ];
 
 export function metricsFor(kind: ValidationConfig['kind']): MetricDef[] {
@@ -144,16 +157,17 @@ export function firstPoint(doc: ResultsDocument): PointResult {
   return p;
 }
 
-function overSpan(v: number | null, c: ScenarioConfig): number | null {
-  return v === null ? null : (v * c.horizon) / arrivalSpan(c);
+function overSpan(v: number | null, c: ScenarioConfig, p: PointResult): number | null {
+  return v === null ? null : (v * c.horizon) / arrivalSpan(c, p);
 }
 
-/** Seconds during which tasks arrive: up to a profile's last change to rate 0, else the horizon. */
-function arrivalSpan(c: ScenarioConfig): number {
+/** Seconds during which tasks arrive: up to a profile's last change to rate 0, a trace's run (the load's duration), else the horizon. */
+function arrivalSpan(c: ScenarioConfig, p: PointResult): number {
   const a = c.workload.arrival;
   if (a.type === 'profile') {
-    const stop = a.points.find((p, i) => i > 0 && p.rate === 0);
+    const stop = a.points.find((q, i) => i > 0 && q.rate === 0);
     if (stop) return stop.at;
   }
+  if (a.type === 'trace') return m(p, 'run.duration') ?? c.horizon;
   return c.horizon;
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { info, writeFileAtomic } from '../lib/index.js';
 import { calibrate } from './calibrate.js';
-import { formatError, formatValue } from './html.js';
+import { formatBand, formatError, formatRuns, formatValue } from './html.js';
 import { writeProfile } from './profile.js';
 import type { ValidationReport } from './report-types.js';
 import type { Comparison } from './compare.js';
@@ -15,18 +15,20 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const SCENARIOS = ['validate-terminal.yaml', 'validate-hub.yaml', 'validate-llm.yaml'];
 
 export function errorTable(reports: ValidationReport[]): string {
-  const lines = ['| scenario | level | metric | predicted | measured | error | inside 95 % | target |', '|---|---|---|---:|---:|---:|:-:|:-:|'];
+  const lines = ['| scenario | level | metric | predicted | measured | error | inside 95 % | target | forecast (own draws): 95 % of windows, inside |', '|---|---|---|---:|---:|---:|:-:|:-:|---|'];
   for (const r of reports) {
     for (const l of r.levels) {
       for (const c of l.comparisons) {
         if (c.metric.startsWith('errors.') || c.metric === 'throughput.roundTrips') continue;
         const target = c.target === undefined ? '' : `±${(c.target * 100).toFixed(0)} % ${c.meets ? 'met' : '**missed**'}`;
-        lines.push(`| ${r.scenario.name} | ${l.index + 1}: ${l.label} | ${c.metric} | ${formatValue(c.predicted?.mean, c.unit)} | ${formatValue(c.measured, c.unit)} | ${formatError(c)} | ${c.inside === null ? '–' : c.inside ? 'yes' : 'no'} | ${target} |`);
+        const forecast = c.forecast ? `${formatBand(c.forecast, c.unit)}, ${c.forecastInside ? 'yes' : 'no'}` : '';
+        const runs = c.measuredRuns ? ` (runs ${formatRuns(c.measuredRuns, c.unit)})` : '';
+        lines.push(`| ${r.scenario.name} | ${l.index + 1}: ${l.label} | ${c.metric} | ${formatValue(c.predicted?.mean, c.unit)} | ${formatValue(c.measured, c.unit)}${runs} | ${formatError(c)} | ${c.inside === null ? '–' : c.inside ? 'yes' : 'no'} | ${target} | ${forecast} |`);
       }
     }
     const s = r.saturation;
     const at = (x: number | null) => (x === null ? 'none' : `level ${x + 1}`);
-    lines.push(`| ${r.scenario.name} | saturation | ${s.metric} > 2× level 1 | ${at(s.predicted)} | ${at(s.measured)} | | | within one level ${s.agrees ? 'met' : '**missed**'} |`);
+    lines.push(`| ${r.scenario.name} | saturation | ${s.metric} > 2× level 1 | ${at(s.predicted)} | ${at(s.measured)} | | | within one level ${s.agrees ? 'met' : '**missed**'} | |`);
   }
   return lines.join('\n');
 }

@@ -6,12 +6,13 @@ import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { EXIT, UserError, info, machineInfo, readResultsDocument, writeFileAtomic } from '../lib/index.js';
+import { EXIT, UserError, info, machineInfo, readResultsDocument, writeFileAtomic, writeResultsDocument, type ResultsDocument } from '../lib/index.js';
 import { loadScenario, simulateReplication, type ReplicationResult, type ScenarioConfig, type ValidationConfig } from '../model/index.js';
 import { compare, predictedFrom, saturationAgrees, saturationLevel, TARGETS, type Comparison } from './compare.js';
 import { runLoadgen } from './load.js';
 import { drainTime, levelConfig, levelValues, type LevelValues } from './mapping.js';
-import type { LlmDriverConfig } from './llm-driver.js';
+import { llmPlan, type LlmDriverConfig } from './llm-driver.js';
+import { agentcomPlan, mergeDocuments, resolveOptions } from '../loadgen/index.js';
 import { firstPoint, metricsFor, saturationMetric, type ServerReadings } from './metrics.js';
 import { choosePinning, cliPath, cpuSeconds, runQueueSeconds, startChild, type Pinning } from './processes.js';
 import { warmSessions } from './warm.js';
@@ -67,24 +68,33 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
   const measuredSat: (number | null)[] = [];
   const satKey = saturationMetric(v.kind);
   for (const [i, level] of v.levels.entries()) {
-    const scheduled = firstPoint(measured[i]!.run.document).metrics['ops.intended']?.value;
-    const offered = v.kind !== 'terminal' && scheduled !== undefined && scheduled > 0 ? scheduled / v.duration : undefined;
-    const mapped = levelConfig(base, v, level, profile, seed, offered);
-    calibrated = mapped.calibrated;
-    structural = mapped.structural;
-    const reps: ReplicationResult[] = [];
-    const warnings = new Set<string>();
-    for (let r = 0; r < v.replications; r++) {
-      const res = simulateReplication(mapped.config, r);
-      res.warnings.forEach((w) => warnings.add(w));
-      reps.push(res);
-    }
     const { values, run } = measured[i]!;
     const point = firstPoint(run.document);
+    const trace = run.trace;
+    const mapped = levelConfig(base, v, level, profile, seed, { trace });
+    calibrated = mapped.calibrated;
+    structural = mapped.structural;
+    const warnings = new Set<string>();
+    const simulate = (config: ScenarioConfig): ReplicationResult[] =>
+      Array.from({ length: v.replications }, (_, r) => {
+        const res = simulateReplication(config, r);
+        res.warnings.forEach((w) => warnings.add(w));
+        return res;
+      });
+    const reps = simulate(mapped.config);
+    // Beside the trace-driven prediction, the forecast from the model's own draws at the rate offered.
+    const forecastReps = trace ? simulate(levelConfig(base, v, level, profile, seed, { offered: trace.length / v.duration }).config) : undefined;
     const comparisons: Comparison[] = defs.map((d) => {
-      const pred = reps.map((r) => d.predicted(r, values, mapped.config, point)).filter((x): x is number => x !== null);
+      const predict = (rs: ReplicationResult[]) => {
+        const xs = rs.map((r) => d.predicted(r, values, mapped.config, point)).filter((x): x is number => x !== null);
+        return xs.length > 0 ? predictedFrom(xs) : null;
+      };
       const target = d.target ? TARGETS[d.target] : undefined;
-      return compare(d.key, d.unit, pred.length > 0 ? predictedFrom(pred) : null, d.measured(point, run.servers), target);
+      const c = compare(d.key, d.unit, predict(reps), d.measured(point, run.servers), target, forecastReps ? predict(forecastReps) : undefined);
+      // Each repeat's own value: how much the measurement itself moves from one start to the next.
+      const each = run.repeats?.map((p) => d.measured(p, {})).filter((x): x is number => x !== null && Number.isFinite(x));
+      if (each && each.length > 1) c.measuredRuns = each;
+      return c;
     });
     measuredSat.push(comparisons.find((c) => c.metric === satKey)?.measured ?? null);
     predictedSat.push(comparisons.find((c) => c.metric === satKey)?.predicted?.mean ?? null);
@@ -147,22 +157,20 @@ async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, 
   const profileFile = path.join(outDir, 'levels', `level-${index + 1}.loadgen.yaml`);
   const servers: ServerReadings = {};
   if (v.kind === 'terminal') {
-    const server = await startAgentServerProcess({ outputRate: l.outputRate, tmuxSocket: `agentscale-validate-${process.pid}-${index}`, core: pinning.servers, seed: seed + index });
-    try {
-      await writeFileAtomic(profileFile, YAML.stringify({ url: server.termUrl, protocol: 'maestro', connections: l.sessions, watchers: l.watchers, rate: `${l.rate}/s`, connectRate: '1000/s', duration: `${v.duration}s`, seed: seed + index, name: `level-${index + 1}` }));
-      // Agents are already working when watchers arrive: start every session and wait for its output.
-      await warmSessions(server.port, l.sessions);
-      const cpu0 = cpuSeconds(server.child.pid);
-      const wait0 = runQueueSeconds(server.child.pid);
-      const t0 = performance.now();
-      const run = await runLoadgen(['--profile', profileFile], file, pinning.loadgen);
-      const dt = (performance.now() - t0) / 1000;
-      servers.serverCpu = (cpuSeconds(server.child.pid) - cpu0) / dt;
-      servers.serverWait = (runQueueSeconds(server.child.pid) - wait0) / dt;
-      return { ...run, servers, file };
-    } finally {
-      await server.stop();
+    // Each repeat on a freshly started server (its echo path differs from one start to the next),
+    // pooled as one run as long as all of them.
+    const runs: TerminalRun[] = [];
+    for (let r = 0; r < v.repeats; r++) {
+      const name = v.repeats > 1 ? `level-${index + 1}.run-${r + 1}` : `level-${index + 1}`;
+      runs.push(await measureTerminalRun(v, l, path.join(outDir, 'levels', name), pinning.servers, pinning.loadgen, seed + index + 1000 * r));
     }
+    const seconds = runs.reduce((a, x) => a + x.seconds, 0);
+    servers.serverCpu = runs.reduce((a, x) => a + x.cpu, 0) / seconds;
+    servers.serverWait = runs.reduce((a, x) => a + x.wait, 0) / seconds;
+    const document = runs.length === 1 ? runs[0]!.document : mergeDocuments(runs.map((x) => x.document), runs.map((x) => path.relative(outDir, x.file)), 'sequential');
+    if (runs.length > 1) await writeResultsDocument(file, document);
+    const exitCode = Math.max(...runs.map((x) => x.exitCode));
+    return { document, exitCode, output: runs.map((x) => x.output).join('\n'), servers, file, trace: undefined, repeats: runs.length > 1 ? runs.map((x) => firstPoint(x.document)) : undefined };
   }
   const dataDir = path.join(outDir, 'levels', `hub-data-${index + 1}`);
   const hub = await startHubProcess({ dataDir, storeMode: v.storeMode, core: pinning.servers });
@@ -199,7 +207,7 @@ async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, 
       servers.serverWait = (runQueueSeconds(hub.child.pid) - wait0) / dt;
       const after = await hubCounters(hub.url);
       servers.storeBusy = ((after.hub_store_fsync_seconds_sum ?? 0) - (before.hub_store_fsync_seconds_sum ?? 0)) / dt;
-      return { document: await readResultsDocument(file), exitCode: code, output: driver.output(), servers, file };
+      return { document: await readResultsDocument(file), exitCode: code, output: driver.output(), servers, file, trace: llmPlan(config).map(({ at, toolTime }) => ({ at, toolTime })), repeats: undefined };
     } finally {
       await claude?.stop();
       await hub.stop();
@@ -207,21 +215,21 @@ async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, 
     }
   }
   try {
-    await writeFileAtomic(
-      profileFile,
-      YAML.stringify({
-        url: hub.url,
-        protocol: 'agentcom',
-        connections: l.sidecars,
-        rate: `${l.rate}/s`,
-        arrival: 'poisson',
-        serviceTime: v.serviceTime,
-        progressInterval: `${v.progressInterval > 0 ? v.progressInterval : 3600}s`,
-        duration: `${v.duration}s`,
-        seed: seed + index,
-        name: `level-${index + 1}`,
-      }),
-    );
+    const loadProfile = {
+      url: hub.url,
+      protocol: 'agentcom',
+      connections: l.sidecars,
+      rate: `${l.rate}/s`,
+      arrival: 'poisson',
+      serviceTime: v.serviceTime,
+      progressInterval: `${v.progressInterval > 0 ? v.progressInterval : 3600}s`,
+      duration: `${v.duration}s`,
+      seed: seed + index,
+      name: `level-${index + 1}`,
+    };
+    await writeFileAtomic(profileFile, YAML.stringify(loadProfile));
+    // The tasks the generator will submit and their service times, fixed by its seed: the model replays them.
+    const trace = agentcomPlan(resolveOptions({ ...loadProfile, token: hub.adminToken }, profileFile)).map(({ at, serviceTime }) => ({ at, toolTime: serviceTime }));
     const before = await hubCounters(hub.url);
     const cpu0 = cpuSeconds(hub.child.pid);
     const wait0 = runQueueSeconds(hub.child.pid);
@@ -232,10 +240,41 @@ async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, 
     servers.serverWait = (runQueueSeconds(hub.child.pid) - wait0) / dt;
     const after = await hubCounters(hub.url);
     servers.storeBusy = ((after.hub_store_fsync_seconds_sum ?? 0) - (before.hub_store_fsync_seconds_sum ?? 0)) / dt;
-    return { ...run, servers, file };
+    return { ...run, servers, file, trace };
   } finally {
     await hub.stop();
     await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+interface TerminalRun {
+  document: ResultsDocument;
+  exitCode: number;
+  output: string;
+  file: string;
+  /** The server's CPU-seconds and run-queue seconds over the load, and the load's wall seconds. */
+  cpu: number;
+  wait: number;
+  seconds: number;
+}
+
+/** One measured run of a terminal level: start the server, warm its sessions, load it, stop it. */
+async function measureTerminalRun(v: ValidationConfig, l: LevelValues, base: string, serverCore: string | undefined, loadgenCore: string | undefined, seed: number): Promise<TerminalRun> {
+  const file = `${base}.json`;
+  const profileFile = `${base}.loadgen.yaml`;
+  const server = await startAgentServerProcess({ outputRate: l.outputRate, tmuxSocket: `agentscale-validate-${process.pid}-${path.basename(base)}`, core: serverCore, seed });
+  try {
+    await writeFileAtomic(profileFile, YAML.stringify({ url: server.termUrl, protocol: 'maestro', connections: l.sessions, watchers: l.watchers, rate: `${l.rate}/s`, connectRate: '1000/s', duration: `${v.duration}s`, seed, name: path.basename(base).replace(/\.run-\d+$/, '') }));
+    // Agents are already working when watchers arrive: start every session and wait for its output.
+    await warmSessions(server.port, l.sessions);
+    const cpu0 = cpuSeconds(server.child.pid);
+    const wait0 = runQueueSeconds(server.child.pid);
+    const t0 = performance.now();
+    const run = await runLoadgen(['--profile', profileFile], file, loadgenCore);
+    const seconds = (performance.now() - t0) / 1000;
+    return { ...run, file, cpu: cpuSeconds(server.child.pid) - cpu0, wait: runQueueSeconds(server.child.pid) - wait0, seconds };
+  } finally {
+    await server.stop();
   }
 }
 

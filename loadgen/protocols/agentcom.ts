@@ -8,14 +8,18 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { EXIT, UserError, METRIC_NAMES } from '../../lib/index.js';
-import { connectionPlan, rateRamp, rng, sendOnSchedule, type Driver, type RunContext } from '../context.js';
+import { connectionPlan, rateRamp, sendOnSchedule, type Driver, type RunContext } from '../context.js';
 import { classifyError, closeClass, describeErrorClass } from '../errors.js';
-import { createRng, distribution, type Distribution, type Rng } from '../../sim/index.js';
+import { createRng, distribution } from '../../sim/index.js';
+import type { LoadOptions } from '../options.js';
+import { seededRng } from '../random.js';
 import { COUNTERS } from '../recorder.js';
 import { EventStream } from '../timeline.js';
 import { closeGracefully, openSocket } from './socket.js';
 
 const PING_MS = 30_000;
+/** The random stream of task arrival times. */
+const TASK_STREAM = 2000;
 /** Largest REST response read (bytes). */
 const MAX_BODY = 1024 * 1024;
 
@@ -83,8 +87,8 @@ class Sidecar {
     readonly agentId: string,
     private readonly wsUrl: string,
     private readonly hub: Hub,
-    private readonly rng: Rng,
-    private readonly service: Distribution,
+    /** The service time of the next task assigned to any sidecar (one shared sequence). */
+    private readonly nextService: () => number,
   ) {}
 
   /** Connects and identifies; resolves true when identified. */
@@ -188,7 +192,7 @@ class Sidecar {
       this.ctx.recorder.recordMs(`${METRIC_NAMES.taskAssign}.actual`, now - timing.actual);
     }
     this.send({ type: 'task_accepted', task_id: taskId });
-    const service = Math.max(0, this.service.sample(this.rng)) * 1000;
+    const service = this.nextService() * 1000;
     const every = this.ctx.options.progressInterval * 1000;
     let progress: NodeJS.Timeout | undefined;
     const started = performance.now();
@@ -308,8 +312,7 @@ export async function startAgentcom(ctx: RunContext): Promise<Driver> {
 
   // Sidecars: a token each, then connect and identify at their intended times.
   const slots = connectionPlan({ ...options, stages: undefined });
-  const serviceRng = createRng(options.seed, 'loadgen.service');
-  const service = distribution(options.serviceTime);
+  const nextService = serviceSequence(options);
   const settled = await Promise.allSettled(
     slots.map(async (slot) => {
       const agentId = `loadgen-${ctx.runId}-${slot.index}`;
@@ -318,7 +321,7 @@ export async function startAgentcom(ctx: RunContext): Promise<Driver> {
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const token = await issueToken(ctx, urls.http, agentId, slot.index === 0);
       if (!token) return false;
-      const sidecar = new Sidecar(ctx, agentId, urls.ws, hub, serviceRng, service);
+      const sidecar = new Sidecar(ctx, agentId, urls.ws, hub, nextService);
       sidecars.push(sidecar);
       return sidecar.connect(token, openAtMs);
     }),
@@ -337,7 +340,7 @@ export async function startAgentcom(ctx: RunContext): Promise<Driver> {
 
   // Tasks arrive on their own timeline from the moment the sidecars are in place.
   const startAt = (performance.now() - ctx.t0) / 1000;
-  const stream = new EventStream(rateRamp(options), options.arrival, rng(ctx, 2000), startAt, startAt + options.duration);
+  const stream = taskStream(options, startAt);
   let seq = 0;
   const stop = (): void => {
     if (!sending) return;
@@ -400,6 +403,33 @@ export async function startAgentcom(ctx: RunContext): Promise<Driver> {
       }
     },
   };
+}
+
+/** Intended submit times from `startAt` (seconds on the run's clock) for the run's duration. */
+function taskStream(options: LoadOptions, startAt: number): EventStream {
+  return new EventStream(rateRamp(options), options.arrival, seededRng(options.seed, TASK_STREAM), startAt, startAt + options.duration);
+}
+
+/** Service times in the order tasks are assigned, whichever sidecar takes each: fixed by the seed. */
+function serviceSequence(options: LoadOptions): () => number {
+  const rng = createRng(options.seed, 'loadgen.service');
+  const service = distribution(options.serviceTime);
+  return () => Math.max(0, service.sample(rng));
+}
+
+/**
+ * What an agentcom run will submit, fixed by its options before it starts: each task's intended
+ * submit time (seconds after the sidecars are in place) and the service time it takes, the n-th
+ * service time going to the n-th task (the hub assigns in submission order when it can). A model
+ * given this trace sees the same load as the hub did.
+ */
+export function agentcomPlan(options: LoadOptions): { at: number; serviceTime: number }[] {
+  const stream = taskStream(options, 0);
+  const nextService = serviceSequence(options);
+  const plan: { at: number; serviceTime: number }[] = [];
+  const cap = options.messages ?? Infinity;
+  for (let at = stream.shift(); at !== Infinity && plan.length < cap; at = stream.shift()) plan.push({ at, serviceTime: nextService() });
+  return plan;
 }
 
 function errorLines(errors: Record<string, number>): string[] {

@@ -102,9 +102,9 @@ export class Fleet implements Dispatcher<Task> {
     ctx.onReset(() => this.busyAgents.reset(ctx.sim.now));
   }
 
-  /** A new task reaches the hub. */
-  submit(owner?: Agent): void {
-    const spec = this.factory.create();
+  /** A new task reaches the hub (`toolTime`: a trace's recorded tool time). */
+  submit(owner?: Agent, toolTime?: number): void {
+    const spec = this.factory.create(toolTime);
     const counters = this.ctx.counters;
     counters.add('tasks.submitted');
     if (spec.tier === 'standard' && !this.standardRunnable) {

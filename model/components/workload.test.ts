@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, Simulation } from '../../sim/index.js';
-import { nextProfileArrival, profileSegment, startOpenArrivals, TaskFactory } from './workload.js';
+import { nextProfileArrival, profileSegment, startOpenArrivals, startTraceArrivals, TaskFactory } from './workload.js';
 import { testConfig } from './test-config.js';
 
 describe('rate profile', () => {
@@ -67,5 +67,22 @@ describe('TaskFactory', () => {
     createRng(5).next(); // unrelated draws elsewhere change nothing
     expect(ta.steps).toBe(tb.steps);
     expect(ta.step()).toEqual(tb.step());
+  });
+});
+
+describe('a recorded trace', () => {
+  it('brings each task at its time, in time order, with its recorded tool time', () => {
+    const sim = new Simulation({ seed: 1 });
+    const seen: [number, number | undefined][] = [];
+    startTraceArrivals([{ at: 2, toolTime: 0.5 }, { at: 0.25 }, { at: 1, toolTime: 3 }], (d, cb) => sim.schedule(d, cb), (toolTime) => seen.push([sim.now, toolTime]));
+    sim.run(10);
+    expect(seen).toEqual([[0.25, undefined], [1, 3], [2, 0.5]]);
+  });
+
+  it('a recorded tool time replaces the sampled one in every step', () => {
+    const factory = new TaskFactory(testConfig().workload, createRng(1, 'tasks'));
+    const task = factory.create(0.125);
+    for (let i = 0; i < task.steps; i++) expect(task.step().toolTime).toBe(0.125);
+    expect(factory.create().step().toolTime).not.toBe(0.125);
   });
 });

@@ -1,5 +1,6 @@
-// The workload: open task arrivals for the whole fleet (Poisson, or a piecewise-constant rate
-// profile over a repeating day with time 0 at midnight) or a closed loop per agent; a tier mix;
+// The workload: open task arrivals for the whole fleet (Poisson, a piecewise-constant rate
+// profile over a repeating day with time 0 at midnight, or a recorded trace) or a closed loop per
+// agent; a tier mix;
 // and tasks made of steps (an LLM call, then a tool run, then a progress message).
 //
 // Each task draws its own seed from the 'tasks' stream when it is created and samples its steps
@@ -7,7 +8,7 @@
 // numbers) whatever agent runs it and whenever.
 
 import { createRng, distribution, type Distribution, type Rng } from '../../sim/index.js';
-import type { ArrivalConfig, TaskConfig, Tier, WorkloadConfig } from '../config.js';
+import type { ArrivalConfig, TaskConfig, Tier, TraceTask, WorkloadConfig } from '../config.js';
 
 export const DAY = 86_400;
 
@@ -78,7 +79,8 @@ export class TaskFactory {
     this.cumulative = weights.map((w) => (acc += w / total));
   }
 
-  create(): TaskSpec {
+  /** A new task; `toolTime`, when given (a recorded trace's), replaces the sampled tool time of every step. */
+  create(toolTime?: number): TaskSpec {
     const seed = Math.floor(this.rng.next() * 2 ** 32);
     const u = this.rng.next();
     let tierIndex = this.cumulative.findIndex((c) => u < c);
@@ -93,7 +95,7 @@ export class TaskFactory {
       step: () => ({
         inputTokens: Math.max(0, Math.round(input.sample(own))),
         outputTokens: Math.max(0, Math.round(output.sample(own))),
-        toolTime: Math.max(0, tool.sample(own)),
+        toolTime: Math.max(0, toolTime ?? tool.sample(own)),
       }),
     };
   }
@@ -103,9 +105,14 @@ export class TaskFactory {
   }
 }
 
+/** Schedules a trace's tasks in time order: calls `arrive` with each task's recorded tool time. */
+export function startTraceArrivals(tasks: readonly TraceTask[], schedule: (delay: number, callback: () => void) => void, arrive: (toolTime?: number) => void): void {
+  for (const task of [...tasks].sort((a, b) => a.at - b.at)) schedule(Math.max(0, task.at), () => arrive(task.toolTime));
+}
+
 /** Schedules open arrivals: calls `arrive` at each arrival time. */
 export function startOpenArrivals(
-  arrival: Exclude<ArrivalConfig, { type: 'closed' }>,
+  arrival: Extract<ArrivalConfig, { type: 'poisson' | 'profile' }>,
   schedule: (delay: number, callback: () => void) => void,
   now: () => number,
   rng: Rng,

@@ -79,7 +79,7 @@ workload:
 deployment: { kind: alb }
 `);
     expect(lines).toEqual([
-      '3:20: workload.arrival.type: expected one of poisson, profile, closed, found "poison"',
+      '3:20: workload.arrival.type: expected one of poisson, profile, closed, trace, found "poison"',
       '4:26: workload.task.steps.dist: expected one of constant, uniform, exponential, normal, lognormal, gamma, weibull, hyperexponential, erlang, pareto, empirical, categorical, found "lognorm"',
       '5:21: deployment.kind: expected one of local, ssh-tunnel, alb-wss, fargate, found "alb"',
     ]);

@@ -23,7 +23,7 @@ function maker(mode: SchemaMode) {
 function arrival(): z.ZodType<ArrivalConfig, unknown> {
   return tagged<ArrivalConfig>({
     tag: 'type',
-    description: 'how tasks arrive: open Poisson arrivals, a daily profile, or a closed loop per agent',
+    description: 'how tasks arrive: open Poisson arrivals, a daily profile, a recorded trace, or a closed loop per agent',
     variants: {
       poisson: z.strictObject({ type: z.literal('poisson'), rate: rate('tasks per unit time for the whole fleet: 12/h') }).transform(({ rate }) => ({ type: 'poisson' as const, rate })),
       profile: z
@@ -41,6 +41,14 @@ function arrival(): z.ZodType<ArrivalConfig, unknown> {
       closed: z
         .strictObject({ type: z.literal('closed'), think: distributionField('duration', 'think time of each agent between tasks') })
         .transform(({ think }) => ({ type: 'closed' as const, think })),
+      trace: z
+        .strictObject({
+          type: z.literal('trace'),
+          tasks: z
+            .array(z.strictObject({ at: duration('when the task arrives, from the start: 1.5s'), toolTime: duration('its tool time, replacing the sampled one: 200ms').optional() }))
+            .min(1),
+        })
+        .transform(({ tasks }) => ({ type: 'trace' as const, tasks: tasks.map(({ at, toolTime }) => (toolTime === undefined ? { at } : { at, toolTime })) })),
     },
   });
 }

@@ -10,6 +10,7 @@ import { bandwidth, choice, duration, rate, whole } from './leaves.js';
 const LEVEL_DEFAULTS = {
   duration: 10,
   replications: 10,
+  repeats: 1,
   sessions: 2,
   watchers: 2,
   rate: 1,
@@ -33,6 +34,7 @@ export function validationSchema(): z.ZodType<ValidationConfig, unknown> {
       kind: choice(['terminal', 'hub', 'llm'] as const, 'terminal: agent servers and watchers; hub: task flow through the reference hub; llm: tasks calling the emulated Claude API'),
       duration: duration('measured time per level: 10s').optional(),
       replications: whole(1, 'simulated replications per level, each as long as the measured run').optional(),
+      repeats: whole(1, "terminal: measured runs per level, each on a freshly started server, pooled (a server's echo path varies from one start to the next)").optional(),
       sessions: whole(1, 'terminal sessions, each with a fake agent').optional(),
       watchers: whole(0, 'read-only watchers per session').optional(),
       rate: rate('terminal: input markers per session (2/s); hub and llm: tasks in all (5/s)').optional(),
@@ -47,6 +49,7 @@ export function validationSchema(): z.ZodType<ValidationConfig, unknown> {
       kind: v.kind,
       duration: v.duration ?? LEVEL_DEFAULTS.duration,
       replications: v.replications ?? LEVEL_DEFAULTS.replications,
+      repeats: v.repeats ?? LEVEL_DEFAULTS.repeats,
       sessions: v.sessions ?? LEVEL_DEFAULTS.sessions,
       watchers: v.watchers ?? LEVEL_DEFAULTS.watchers,
       rate: v.rate ?? LEVEL_DEFAULTS.rate,

@@ -73,25 +73,30 @@ export class QuantileSketch {
     return this.hi;
   }
 
-  /** The p-quantile (p in [0, 1]) within relative error α of an exact order statistic; NaN when empty. */
+  /**
+   * The p-quantile (p in [0, 1]) within relative error α of an exact order statistic; NaN when
+   * empty. The order statistic is the nearest rank, ⌈p·n⌉ (at least the first), as HdrHistogram
+   * reads percentiles, so a model's p95 and a load generator's mean the same thing at any n.
+   */
   quantile(p: number): number {
     if (!(p >= 0 && p <= 1)) throw new RangeError(`QuantileSketch.quantile: p must be within [0, 1], got ${p}`);
     if (this.n === 0) return NaN;
     if (p === 0) return this.lo;
     if (p === 1) return this.hi;
-    const rank = p * (this.n - 1); // the order statistic sought, 0-based
+    // 1-based rank; the factor keeps floating-point excess (0.95 × 100 = 95.00000000000001) from skipping one.
+    const rank = Math.max(1, Math.ceil(p * this.n * (1 - 1e-12)));
     let seen = 0;
     const neg = [...this.negative.keys()].sort((a, b) => b - a); // most negative first
     for (const k of neg) {
       seen += this.negative.get(k)!;
-      if (seen > rank) return this.clamp(-this.representative(k));
+      if (seen >= rank) return this.clamp(-this.representative(k));
     }
     seen += this.zeros;
-    if (seen > rank) return 0;
+    if (seen >= rank) return 0;
     const pos = [...this.positive.keys()].sort((a, b) => a - b);
     for (const k of pos) {
       seen += this.positive.get(k)!;
-      if (seen > rank) return this.clamp(this.representative(k));
+      if (seen >= rank) return this.clamp(this.representative(k));
     }
     return this.hi;
   }

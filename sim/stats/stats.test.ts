@@ -65,12 +65,25 @@ describe('QuantileSketch', () => {
     }
     xs.sort((a, b) => a - b);
     for (const p of [0, 0.001, 0.01, 0.03, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999, 1]) {
-      const exact = xs[Math.floor(p * (xs.length - 1))]!;
+      const exact = xs[Math.max(0, Math.ceil(p * xs.length) - 1)]!; // nearest rank
       const got = sketch.quantile(p);
       expect(Math.abs(got - exact)).toBeLessThanOrEqual(0.01 * Math.abs(exact) + 1e-12);
     }
     expect(sketch.count).toBe(50_000);
     expect(sketch.mean).toBeCloseTo(xs.reduce((a, b) => a + b) / xs.length, 9);
+  });
+
+  it('reads the nearest rank, ⌈p·n⌉, as HdrHistogram does: the same p95 as a load generator at any n', () => {
+    const sketch = new QuantileSketch(0.001);
+    for (let i = 1; i <= 85; i++) sketch.record(i);
+    // 0.95 × 85 = 80.75 → the 81st value; 0.99 × 85 → the 85th; 0.5 × 85 → the 43rd.
+    expect(sketch.quantile(0.95)).toBeCloseTo(81, 0);
+    expect(sketch.quantile(0.99)).toBeCloseTo(85, 0);
+    expect(sketch.quantile(0.5)).toBeCloseTo(43, 0);
+    const hundred = new QuantileSketch(0.001);
+    for (let i = 1; i <= 100; i++) hundred.record(i);
+    expect(hundred.quantile(0.95)).toBeCloseTo(95, 0); // not 96: 0.95 × 100 is 95.00000000000001 in floating point
+    expect(hundred.quantile(0.01)).toBeCloseTo(1, 0);
   });
 
   it('merging two sketches equals one sketch of all values; mismatched accuracy is refused', () => {
