@@ -24,6 +24,10 @@ export const COUNTERS = {
   closedEarly: 'connections.closedEarly',
   bytesSent: 'bytes.sent',
   bytesReceived: 'bytes.received',
+  /** Terminal output received past each client's handshake (snapshot and history left out). */
+  streamBytes: 'bytes.stream',
+  /** Milliseconds clients spent receiving that stream, summed: bytes.stream ÷ this is the steady rate per client. */
+  streamMs: 'stream.ms',
 } as const;
 
 /** Late-send bound: a send this far behind its intended time counts as late. */

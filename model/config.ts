@@ -292,6 +292,8 @@ export interface ValidationConfig {
   replications: number;
   /** Terminal: measured runs per level, each on a freshly started server, pooled. */
   repeats: number;
+  /** Terminal: seconds of typing into every session before each measured run (agents past their start-up). */
+  warmup: number;
   sessions: number;
   watchers: number;
   rate: number;

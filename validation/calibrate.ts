@@ -13,6 +13,7 @@ import path from 'node:path';
 import { WebSocket } from 'ws';
 import { LatencyHistogram, info, machineInfo } from '../lib/index.js';
 import { runLoadgen } from './load.js';
+import { warmSessions } from './warm.js';
 import { choosePinning, cpuBetween, cpuOfPids, cpuSeconds, descendantPids, type Pinning } from './processes.js';
 import { FIGURES, PROFILE_KIND, type CalibrationFigure, type CalibrationProfile } from './profile.js';
 import { hubCounters, startAgentServerProcess, startHubProcess, tmuxServerPid } from './stack.js';
@@ -236,7 +237,9 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
       curve.push([rate, one.bytes, one.frames]);
       ones.push({ rate, one });
       if (ECHO_RATES.includes(rate)) {
-        // Round trips at light load (one writer, no other watcher) give the echo path's latency.
+        // Round trips at light load (one writer, no other watcher) give the echo path's latency,
+        // once the agent is past its start-up (as in validation: see warm.ts).
+        await warmSessions(server.port, ['c0'], Math.max(1, 2 * window) * 1000);
         const run = await runLoadgen(
           [server.termUrl, '--protocol', 'maestro', '-c', '1', '-w', '0', '-r', '20/s', '-d', `${Math.max(1, 2 * window)}s`, '--seed', String(12 + i)],
           path.join(workDir, 'scratch', `echo-${rate}.json`),

@@ -155,8 +155,8 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
     structural.push(
       `fleet: ${l.sidecars} sidecars, each with its own core (a task takes exactly its service time)`,
       given.trace
-        ? `workload: the load generator's own tasks (${given.trace.length} submit times${v.kind === 'hub' ? ' and service times' : ''}, fixed by its seed before the run) over ${v.duration} s, then none while the tasks drain; trivial tier, one step`
-        : `workload: Poisson arrivals at the rate the load generator scheduled (nominal ${l.rate}/s) for ${v.duration} s, then none while the tasks drain (as the load generator waits for them); trivial tier, one step of the service time`,
+        ? `workload: the load generator's own tasks (${given.trace.length} submit times${v.kind === 'hub' ? ' and service times' : ''}, fixed by its seed before the run) over ${v.duration} s, then none while the tasks drain; one step each`
+        : `workload: Poisson arrivals at the rate the load generator scheduled (nominal ${l.rate}/s) for ${v.duration} s, then none while the tasks drain (as the load generator waits for them); one step each`,
       `hub: 1 core, store mode ${v.storeMode}, 5 synced writes per task (the reference hub's), progress every ${v.progressInterval} s`,
     );
   }

@@ -68,12 +68,18 @@ const errors: MetricDef[] = [
 const TERMINAL: MetricDef[] = [
   {
     key: 'throughput.delivered',
-    label: 'terminal bytes delivered per second (all clients)',
+    label: "terminal bytes per second to each client, past its handshake (steady state)",
     unit: 'B/s',
     target: 'throughput',
-    measured: (p) => perSecond(p, 'bytes.received'),
-    // Every client (watchers and the writer) receives the stream of every busy agent.
-    predicted: (r, l, c) => (r.metrics['agents.busy'] ?? 0) * l.sessions * (l.watchers + 1) * c.workload.task.terminalOutput,
+    // The stream's bytes over the time clients received it: neither the screen and scrollback sent
+    // on connect (which grow with the session's age) nor the connection ramp count.
+    measured: (p) => {
+      const bytes = m(p, 'bytes.stream');
+      const ms = m(p, 'stream.ms');
+      return bytes !== null && ms !== null && ms > 0 ? bytes / (ms / 1000) : null;
+    },
+    // Every client (watchers and the writer) receives its busy agent's stream.
+    predicted: (r, _l, c) => (r.metrics['agents.busy'] ?? 0) * c.workload.task.terminalOutput,
   },
   // The model loses no round trip: it answers every marker the generator scheduled (fewer than
   // sessions × rate × duration, as each writer starts once its connection is open).

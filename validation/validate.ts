@@ -6,8 +6,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { EXIT, UserError, info, machineInfo, readResultsDocument, writeFileAtomic, writeResultsDocument, type ResultsDocument } from '../lib/index.js';
-import { loadScenario, simulateReplication, type ReplicationResult, type ScenarioConfig, type ValidationConfig } from '../model/index.js';
+import { EXIT, UserError, info, machineInfo, readResultsDocument, writeFileAtomic, writeResultsDocument, type PointResult, type ResultsDocument } from '../lib/index.js';
+import { loadScenario, simulateReplication, type ReplicationResult, type ScenarioConfig, type TraceTask, type ValidationConfig } from '../model/index.js';
 import { compare, predictedFrom, saturationAgrees, saturationLevel, TARGETS, type Comparison } from './compare.js';
 import { runLoadgen } from './load.js';
 import { drainTime, levelConfig, levelValues, type LevelValues } from './mapping.js';
@@ -51,7 +51,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
   say(`validate ${loaded.name}: ${v.levels.length} levels of ${v.duration} s (${pinning.note})`);
 
   const loadBefore = os.loadavg();
-  const measured: { values: LevelValues; run: Awaited<ReturnType<typeof measureLevel>> }[] = [];
+  const measured: { values: LevelValues; run: LevelRun }[] = [];
   for (const [i, level] of v.levels.entries()) {
     const values = levelValues(v, level);
     say(`level ${i + 1}/${v.levels.length}: ${describeLevel(v, values)}`);
@@ -152,7 +152,7 @@ function describeLevel(v: ValidationConfig, l: LevelValues): string {
     : `${l.rate} tasks/s over ${l.sidecars} sidecars${v.kind === 'llm' ? ', each task a Claude call' : ''}`;
 }
 
-async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, outDir: string, pinning: Pinning, seed: number, base: ScenarioConfig, scenarioFile: string) {
+async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, outDir: string, pinning: Pinning, seed: number, base: ScenarioConfig, scenarioFile: string): Promise<LevelRun> {
   const file = path.join(outDir, 'levels', `level-${index + 1}.json`);
   const profileFile = path.join(outDir, 'levels', `level-${index + 1}.loadgen.yaml`);
   const servers: ServerReadings = {};
@@ -170,7 +170,7 @@ async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, 
     const document = runs.length === 1 ? runs[0]!.document : mergeDocuments(runs.map((x) => x.document), runs.map((x) => path.relative(outDir, x.file)), 'sequential');
     if (runs.length > 1) await writeResultsDocument(file, document);
     const exitCode = Math.max(...runs.map((x) => x.exitCode));
-    return { document, exitCode, output: runs.map((x) => x.output).join('\n'), servers, file, trace: undefined, repeats: runs.length > 1 ? runs.map((x) => firstPoint(x.document)) : undefined };
+    return { document, exitCode, output: runs.map((x) => x.output).join('\n'), servers, file, ...(runs.length > 1 ? { repeats: runs.map((x) => firstPoint(x.document)) } : {}) };
   }
   const dataDir = path.join(outDir, 'levels', `hub-data-${index + 1}`);
   const hub = await startHubProcess({ dataDir, storeMode: v.storeMode, core: pinning.servers });
@@ -207,7 +207,7 @@ async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, 
       servers.serverWait = (runQueueSeconds(hub.child.pid) - wait0) / dt;
       const after = await hubCounters(hub.url);
       servers.storeBusy = ((after.hub_store_fsync_seconds_sum ?? 0) - (before.hub_store_fsync_seconds_sum ?? 0)) / dt;
-      return { document: await readResultsDocument(file), exitCode: code, output: driver.output(), servers, file, trace: llmPlan(config).map(({ at, toolTime }) => ({ at, toolTime })), repeats: undefined };
+      return { document: await readResultsDocument(file), exitCode: code, output: driver.output(), servers, file, trace: llmPlan(config) };
     } finally {
       await claude?.stop();
       await hub.stop();
@@ -247,6 +247,19 @@ async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, 
   }
 }
 
+/** One level as measured: the load document, the servers' own readings, and the load it was given. */
+interface LevelRun {
+  document: ResultsDocument;
+  exitCode: number;
+  output: string;
+  servers: ServerReadings;
+  file: string;
+  /** Hub and llm: the tasks the load generator fixed from its seed before the run. */
+  trace?: TraceTask[];
+  /** Terminal with repeats: each run's own point, before pooling. */
+  repeats?: PointResult[];
+}
+
 interface TerminalRun {
   document: ResultsDocument;
   exitCode: number;
@@ -266,7 +279,7 @@ async function measureTerminalRun(v: ValidationConfig, l: LevelValues, base: str
   try {
     await writeFileAtomic(profileFile, YAML.stringify({ url: server.termUrl, protocol: 'maestro', connections: l.sessions, watchers: l.watchers, rate: `${l.rate}/s`, connectRate: '1000/s', duration: `${v.duration}s`, seed, name: path.basename(base).replace(/\.run-\d+$/, '') }));
     // Agents are already working when watchers arrive: start every session and wait for its output.
-    await warmSessions(server.port, l.sessions);
+    await warmSessions(server.port, Array.from({ length: l.sessions }, (_, i) => `s${i}`), v.warmup * 1000);
     const cpu0 = cpuSeconds(server.child.pid);
     const wait0 = runQueueSeconds(server.child.pid);
     const t0 = performance.now();

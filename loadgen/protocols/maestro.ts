@@ -61,6 +61,31 @@ class Session {
   }
 }
 
+/**
+ * A client's terminal stream once past its handshake: the bytes, and for how long it received
+ * them. On connect the server sends the screen and its scrollback, which grows with the session's
+ * age (100 KB after 15 s at 10 KB/s); the steady rate leaves that out.
+ */
+class StreamMeter {
+  private from: number | undefined;
+
+  constructor(private readonly ctx: RunContext) {}
+
+  start(now: number): void {
+    this.from ??= now;
+  }
+
+  frame(bytes: number): void {
+    if (this.from !== undefined) this.ctx.recorder.count(COUNTERS.streamBytes, bytes);
+  }
+
+  stop(now: number): void {
+    if (this.from === undefined) return;
+    this.ctx.recorder.count(COUNTERS.streamMs, Math.max(0, Math.round(now - this.from)));
+    this.from = undefined;
+  }
+}
+
 /** Reads the start of a /term stream: `connected`, the snapshot, `history-complete`. */
 class Handshake {
   private stage: 'connected' | 'snapshot' | 'history' | 'ready' = 'connected';
@@ -133,6 +158,7 @@ class Writer extends TimedSocket {
   private readonly scanner: MarkerScanner;
   private handshake: Handshake | undefined;
   private ping: NodeJS.Timeout | undefined;
+  private readonly output: StreamMeter;
 
   constructor(
     ctx: RunContext,
@@ -141,6 +167,7 @@ class Writer extends TimedSocket {
   ) {
     super(ctx, slot, METRIC_NAMES.terminalRtt);
     this.scanner = new MarkerScanner(session.prefix);
+    this.output = new StreamMeter(ctx);
   }
 
   protected url(): string {
@@ -153,7 +180,10 @@ class Writer extends TimedSocket {
     this.handshake = new Handshake(
       this.openAtMs,
       (ms) => this.ctx.recorder.recordMs(METRIC_NAMES.snapshot, ms),
-      () => this.session.whenWatchersSettled(() => this.ready(), this.ctx.options.connectTimeout * 1000),
+      () => {
+        this.output.start(performance.now());
+        this.session.whenWatchersSettled(() => this.ready(), this.ctx.options.connectTimeout * 1000);
+      },
     );
   }
 
@@ -168,6 +198,7 @@ class Writer extends TimedSocket {
 
   protected onFrame(data: string, now: number): void {
     if (this.handshake?.frame(data, now)) return;
+    this.output.frame(Buffer.byteLength(data));
     for (const seq of this.scanner.scan(data)) this.complete(seq, now);
   }
 
@@ -183,6 +214,7 @@ class Writer extends TimedSocket {
 
   protected override beforeClose(): void {
     this.handshake?.cancel();
+    this.output.stop(performance.now());
     if (this.ping) clearInterval(this.ping);
   }
 }
@@ -196,6 +228,7 @@ class Watcher {
   private closing = false;
   private resolveDone!: () => void;
   readonly done = new Promise<void>((r) => (this.resolveDone = r));
+  private readonly output: StreamMeter;
 
   constructor(
     private readonly ctx: RunContext,
@@ -203,6 +236,7 @@ class Watcher {
     private readonly session: Session,
   ) {
     this.scanner = new MarkerScanner(session.prefix);
+    this.output = new StreamMeter(ctx);
   }
 
   start(): void {
@@ -221,13 +255,17 @@ class Watcher {
           rec.count(COUNTERS.connectOpened);
           rec.recordMs(METRIC_NAMES.connect, performance.now() - openAtMs);
           ws.send(RESIZE);
-          this.handshake = new Handshake(openAtMs, (ms) => rec.recordMs(METRIC_NAMES.snapshot, ms), () => this.settle());
+          this.handshake = new Handshake(openAtMs, (ms) => rec.recordMs(METRIC_NAMES.snapshot, ms), () => {
+            this.output.start(performance.now());
+            this.settle();
+          });
         });
         ws.on('message', (data: Buffer) => {
           const now = performance.now();
           rec.count(COUNTERS.bytesReceived, data.length);
           const text = data.toString('utf8');
           if (this.handshake?.frame(text, now)) return;
+          this.output.frame(data.length);
           this.see(text, now);
         });
         ws.on('error', (err) => {
@@ -240,6 +278,7 @@ class Watcher {
         });
         ws.on('close', (code) => {
           this.handshake?.cancel();
+          this.output.stop(performance.now());
           this.settle();
           if (!this.closing) {
             rec.count(COUNTERS.closedEarly);
