@@ -2,6 +2,8 @@
 // measured value lies inside the model's interval, the saturation level (where p95 crosses twice
 // its light-load value), and the targets.
 
+import { quantiles } from './stats.js';
+
 /** The model's figure for one metric at one level: mean over replications and the 2.5–97.5 % range of single replications. */
 export interface Predicted {
   mean: number;
@@ -44,15 +46,10 @@ export function insideInterval(p: Predicted, measured: number): boolean {
 
 /** The 2.5 % and 97.5 % points of single replications and their mean. */
 export function predictedFrom(values: readonly number[]): Predicted {
-  const xs = values.filter(Number.isFinite).sort((a, b) => a - b);
+  const xs = values.filter(Number.isFinite);
   if (xs.length === 0) return { mean: Number.NaN, lo: Number.NaN, hi: Number.NaN };
-  const at = (p: number) => {
-    const h = (xs.length - 1) * p;
-    const lo = Math.floor(h);
-    const hi = Math.min(xs.length - 1, lo + 1);
-    return xs[lo]! + (h - lo) * (xs[hi]! - xs[lo]!);
-  };
-  return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, lo: at(0.025), hi: at(0.975) };
+  const [lo, hi] = quantiles(xs, [0.025, 0.975]);
+  return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, lo: lo!, hi: hi! };
 }
 
 const insideOf = (p: Predicted | null | undefined, measured: number | null): boolean | null => (p && measured !== null && Number.isFinite(p.lo) ? insideInterval(p, measured) : null);

@@ -98,24 +98,33 @@ function lastLines(text: string): string[] {
 }
 
 /**
+ * One field of /proc/PID/task/TID/schedstat summed over a process's threads, in seconds: 0 the
+ * time on a CPU, 1 the time runnable but waiting for one. NaN when the process has no task list.
+ */
+function schedstatSeconds(pid: number, field: 0 | 1): number {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[field]);
+      } catch {
+        // a thread that ended meanwhile
+      }
+    }
+    return ns / 1e9;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
  * CPU seconds a process has used, all its threads together: the scheduler's nanosecond
  * on-CPU time (/proc/PID/task/TID/schedstat), else user + system ticks from /proc/PID/stat.
  * With taskset the process is the same pid (taskset execs the command).
  */
 export function cpuSeconds(pid: number): number {
-  try {
-    let ns = 0;
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-      } catch {
-        // a thread that ended meanwhile
-      }
-    }
-    if (ns > 0) return ns / 1e9;
-  } catch {
-    // no schedstat: fall back to ticks
-  }
+  const onCpu = schedstatSeconds(pid, 0);
+  if (onCpu > 0) return onCpu;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -128,19 +137,7 @@ export function cpuSeconds(pid: number): number {
 
 /** Seconds a process's threads have spent runnable but waiting for a CPU (/proc schedstat), NaN when unknown. */
 export function runQueueSeconds(pid: number): number {
-  try {
-    let ns = 0;
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]);
-      } catch {
-        // a thread that ended meanwhile
-      }
-    }
-    return ns / 1e9;
-  } catch {
-    return Number.NaN;
-  }
+  return schedstatSeconds(pid, 1);
 }
 
 /** USER_HZ: 100 on every Linux this runs on (sysconf is not reachable from Node). */

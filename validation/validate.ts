@@ -17,7 +17,7 @@ import { firstPoint, metricsFor, saturationMetric, type ServerReadings } from '.
 import { choosePinning, cliPath, cpuSeconds, runQueueSeconds, startChild, type Pinning } from './processes.js';
 import { warmSessions } from './warm.js';
 import { readProfile } from './profile.js';
-import { hubCounters, startAgentServerProcess, startClaudeEmulatorProcess, startHubProcess } from './stack.js';
+import { hubCounters, startAgentServerProcess, startClaudeEmulatorProcess, startHubProcess, type HubHandle } from './stack.js';
 import type { LevelReport, ValidationReport } from './report-types.js';
 import { writeValidationHtml } from './html.js';
 
@@ -155,7 +155,6 @@ function describeLevel(v: ValidationConfig, l: LevelValues): string {
 async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, outDir: string, pinning: Pinning, seed: number, base: ScenarioConfig, scenarioFile: string): Promise<LevelRun> {
   const file = path.join(outDir, 'levels', `level-${index + 1}.json`);
   const profileFile = path.join(outDir, 'levels', `level-${index + 1}.loadgen.yaml`);
-  const servers: ServerReadings = {};
   if (v.kind === 'terminal') {
     // Each repeat on a freshly started server (its echo path differs from one start to the next),
     // pooled as one run as long as all of them.
@@ -165,8 +164,7 @@ async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, 
       runs.push(await measureTerminalRun(v, l, path.join(outDir, 'levels', name), pinning.servers, pinning.loadgen, seed + index + 1000 * r));
     }
     const seconds = runs.reduce((a, x) => a + x.seconds, 0);
-    servers.serverCpu = runs.reduce((a, x) => a + x.cpu, 0) / seconds;
-    servers.serverWait = runs.reduce((a, x) => a + x.wait, 0) / seconds;
+    const servers: ServerReadings = { serverCpu: runs.reduce((a, x) => a + x.cpu, 0) / seconds, serverWait: runs.reduce((a, x) => a + x.wait, 0) / seconds };
     const document = runs.length === 1 ? runs[0]!.document : mergeDocuments(runs.map((x) => x.document), runs.map((x) => path.relative(outDir, x.file)), 'sequential');
     if (runs.length > 1) await writeResultsDocument(file, document);
     const exitCode = Math.max(...runs.map((x) => x.exitCode));
@@ -195,19 +193,13 @@ async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, 
         out: file,
       };
       await writeFileAtomic(profileFile, JSON.stringify(config, null, 2));
-      const before = await hubCounters(hub.url);
-      const cpu0 = cpuSeconds(hub.child.pid);
-      const wait0 = runQueueSeconds(hub.child.pid);
-      const t0 = performance.now();
-      const driver = startChild('llm driver', [path.join(path.dirname(cliPath()), '..', 'validation', 'llm-driver.js'), profileFile], { core: pinning.loadgen });
-      const code = (await driver.exited) ?? 1;
-      if (code !== 0) throw new UserError('the llm load driver failed', EXIT.failure, driver.output().trim().split('\n').slice(-8));
-      const dt = (performance.now() - t0) / 1000;
-      servers.serverCpu = (cpuSeconds(hub.child.pid) - cpu0) / dt;
-      servers.serverWait = (runQueueSeconds(hub.child.pid) - wait0) / dt;
-      const after = await hubCounters(hub.url);
-      servers.storeBusy = ((after.hub_store_fsync_seconds_sum ?? 0) - (before.hub_store_fsync_seconds_sum ?? 0)) / dt;
-      return { document: await readResultsDocument(file), exitCode: code, output: driver.output(), servers, file, trace: llmPlan(config) };
+      const { result: driver, servers } = await readingHub(hub, async () => {
+        const child = startChild('llm driver', [path.join(path.dirname(cliPath()), '..', 'validation', 'llm-driver.js'), profileFile], { core: pinning.loadgen });
+        const code = (await child.exited) ?? 1;
+        if (code !== 0) throw new UserError('the llm load driver failed', EXIT.failure, child.output().trim().split('\n').slice(-8));
+        return child;
+      });
+      return { document: await readResultsDocument(file), exitCode: 0, output: driver.output(), servers, file, trace: llmPlan(config) };
     } finally {
       await claude?.stop();
       await hub.stop();
@@ -230,16 +222,7 @@ async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, 
     await writeFileAtomic(profileFile, YAML.stringify(loadProfile));
     // The tasks the generator will submit and their service times, fixed by its seed: the model replays them.
     const trace = agentcomPlan(resolveOptions({ ...loadProfile, token: hub.adminToken }, profileFile)).map(({ at, serviceTime }) => ({ at, toolTime: serviceTime }));
-    const before = await hubCounters(hub.url);
-    const cpu0 = cpuSeconds(hub.child.pid);
-    const wait0 = runQueueSeconds(hub.child.pid);
-    const t0 = performance.now();
-    const run = await runLoadgen(['--profile', profileFile, '--token', hub.adminToken], file, pinning.loadgen);
-    const dt = (performance.now() - t0) / 1000;
-    servers.serverCpu = (cpuSeconds(hub.child.pid) - cpu0) / dt;
-    servers.serverWait = (runQueueSeconds(hub.child.pid) - wait0) / dt;
-    const after = await hubCounters(hub.url);
-    servers.storeBusy = ((after.hub_store_fsync_seconds_sum ?? 0) - (before.hub_store_fsync_seconds_sum ?? 0)) / dt;
+    const { result: run, servers } = await readingHub(hub, () => runLoadgen(['--profile', profileFile, '--token', hub.adminToken], file, pinning.loadgen));
     return { ...run, servers, file, trace };
   } finally {
     await hub.stop();
@@ -258,6 +241,24 @@ interface LevelRun {
   trace?: TraceTask[];
   /** Terminal with repeats: each run's own point, before pooling. */
   repeats?: PointResult[];
+}
+
+/** A process's CPU-seconds and run-queue seconds over `work`, and the work's wall seconds. */
+async function alongside<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; cpu: number; wait: number; seconds: number }> {
+  const cpu0 = cpuSeconds(pid);
+  const wait0 = runQueueSeconds(pid);
+  const t0 = performance.now();
+  const result = await work();
+  return { result, cpu: cpuSeconds(pid) - cpu0, wait: runQueueSeconds(pid) - wait0, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The hub's CPU, run-queue wait and time in fsync, per second of `work`. */
+async function readingHub<T>(hub: HubHandle, work: () => Promise<T>): Promise<{ result: T; servers: ServerReadings }> {
+  const before = await hubCounters(hub.url);
+  const { result, cpu, wait, seconds } = await alongside(hub.child.pid, work);
+  const after = await hubCounters(hub.url);
+  const fsync = (after.hub_store_fsync_seconds_sum ?? 0) - (before.hub_store_fsync_seconds_sum ?? 0);
+  return { result, servers: { serverCpu: cpu / seconds, serverWait: wait / seconds, storeBusy: fsync / seconds } };
 }
 
 interface TerminalRun {
@@ -280,12 +281,8 @@ async function measureTerminalRun(v: ValidationConfig, l: LevelValues, base: str
     await writeFileAtomic(profileFile, YAML.stringify({ url: server.termUrl, protocol: 'maestro', connections: l.sessions, watchers: l.watchers, rate: `${l.rate}/s`, connectRate: '1000/s', duration: `${v.duration}s`, seed, name: path.basename(base).replace(/\.run-\d+$/, '') }));
     // Agents are already working when watchers arrive: start every session and wait for its output.
     await warmSessions(server.port, Array.from({ length: l.sessions }, (_, i) => `s${i}`), v.warmup * 1000);
-    const cpu0 = cpuSeconds(server.child.pid);
-    const wait0 = runQueueSeconds(server.child.pid);
-    const t0 = performance.now();
-    const run = await runLoadgen(['--profile', profileFile], file, loadgenCore);
-    const seconds = (performance.now() - t0) / 1000;
-    return { ...run, file, cpu: cpuSeconds(server.child.pid) - cpu0, wait: runQueueSeconds(server.child.pid) - wait0, seconds };
+    const { result: run, cpu, wait, seconds } = await alongside(server.child.pid, () => runLoadgen(['--profile', profileFile], file, loadgenCore));
+    return { ...run, file, cpu, wait, seconds };
   } finally {
     await server.stop();
   }

@@ -1,21 +1,12 @@
 // Options of the emulators. The parameter types are structurally identical to those in
-// model/config.ts (ClaudeConfig, OllamaConfig, ModelOnGpu, LocalModelConfig, DistributionSpec), so
-// a resolved scenario's fields can be handed to an emulator as they are. agent-server/ may not
-// import model/, hence the copies; keep them in step with model/config.ts.
+// model/config.ts (ClaudeConfig, OllamaConfig, ModelOnGpu, LocalModelConfig), so a resolved
+// scenario's fields can be handed to an emulator as they are. agent-server/ may not import
+// model/, hence the copies; keep them in step with model/config.ts. Distributions are the
+// kernel's own (sim/), as the emulators sample them with it.
 
-export type DistributionSpec =
-  | { kind: 'constant'; value: number }
-  | { kind: 'uniform'; min: number; max: number }
-  | { kind: 'exponential'; mean: number }
-  | { kind: 'normal'; mean: number; cv: number }
-  | { kind: 'lognormal'; mean: number; cv: number }
-  | { kind: 'gamma'; mean: number; cv: number }
-  | { kind: 'erlang'; mean: number; k: number }
-  | { kind: 'weibull'; mean: number; cv: number }
-  | { kind: 'hyperexponential'; mean: number; cv: number }
-  | { kind: 'pareto'; min: number; max: number; alpha: number }
-  | { kind: 'empirical'; samples: number[] }
-  | { kind: 'categorical'; values: number[]; weights: number[] };
+import type { DistributionSpec } from '../../sim/index.js';
+
+export type { DistributionSpec };
 
 /** The rate-limit and speed part of model/config.ts ClaudeConfig (SI units). */
 export interface ClaudeParameters {

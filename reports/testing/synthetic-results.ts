@@ -119,12 +119,7 @@ export function syntheticSimulated(options: SyntheticOptions = {}): ResultsDocum
     }
   }
   return ResultsDocument.parse({
-    schema: RESULTS_SCHEMA,
-    version: RESULTS_VERSION,
-    kind: 'simulated',
-    tool: { name: 'agentscale', version: '0.1.0' },
-    createdAt: '2026-11-21T12:00:00.000Z',
-    machine: { hostname: 'test', platform: 'linux', arch: 'x64', cpus: 2, cpuModel: 'test', memoryBytes: 4 * GiB, node: 'v20.20.2' },
+    ...fixedHeader('simulated', '2026-11-21T12:00:00.000Z'),
     source: { name: 'synthetic-fleet', hash: '0'.repeat(64), seed: options.seed ?? 7 },
     points,
     assumptions: [
@@ -149,13 +144,20 @@ export function syntheticMeasured(options: { sizes?: number[]; usl?: { gamma: nu
     };
   });
   return ResultsDocument.parse({
-    schema: RESULTS_SCHEMA,
-    version: RESULTS_VERSION,
-    kind: 'measured',
-    tool: { name: 'agentscale', version: '0.1.0' },
-    createdAt: '2026-11-21T12:30:00.000Z',
-    machine: { hostname: 'test', platform: 'linux', arch: 'x64', cpus: 2, cpuModel: 'test', memoryBytes: 4 * GiB, node: 'v20.20.2' },
+    ...fixedHeader('measured', '2026-11-21T12:30:00.000Z'),
     source: { name: 'loadtest', hash: '1'.repeat(64) },
     points,
   });
+}
+
+/** The header fields of a test document: fixed, so rendered reports compare byte for byte. */
+function fixedHeader(kind: 'simulated' | 'measured', createdAt: string) {
+  return {
+    schema: RESULTS_SCHEMA,
+    version: RESULTS_VERSION,
+    kind,
+    tool: { name: 'agentscale', version: '0.1.0' },
+    createdAt,
+    machine: { hostname: 'test', platform: 'linux', arch: 'x64', cpus: 2, cpuModel: 'test', memoryBytes: 4 * GiB, node: 'v20.20.2' },
+  };
 }

@@ -1,18 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeGroup } from './decoder.js';
 
+/** One stream alone: 100 t/s; two together: 160 t/s shared, 80 each. */
+const pairGroup = (now: () => number) =>
+  new DecodeGroup(
+    [
+      [1, 100],
+      [2, 160],
+    ],
+    now,
+    false,
+  );
+
 describe('shared decoding', () => {
   it('splits the aggregate rate between concurrent streams and re-splits when one ends', async () => {
     let now = 0;
-    // One stream alone: 100 t/s; two together: 160 t/s shared, 80 each.
-    const group = new DecodeGroup(
-      [
-        [1, 100],
-        [2, 160],
-      ],
-      () => now,
-      false,
-    );
+    const group = pairGroup(() => now);
     const tokensA: number[] = [];
     const tokensB: number[] = [];
     const a = group.decode(100, (n) => tokensA.push(n));
@@ -34,14 +37,7 @@ describe('shared decoding', () => {
 
   it('lets an aborted stream go and gives its share back', async () => {
     let now = 0;
-    const group = new DecodeGroup(
-      [
-        [1, 100],
-        [2, 160],
-      ],
-      () => now,
-      false,
-    );
+    const group = pairGroup(() => now);
     const controller = new AbortController();
     const a = group.decode(100, () => undefined);
     const b = group.decode(1000, () => undefined, controller.signal);
