@@ -203,6 +203,18 @@ export interface TerminalServerConfig {
    * (`workload.task.terminalOutput`), on the agent's machine. Optional: 0 when absent.
    */
   tmuxCpuPerByte?: number;
+  /**
+   * Working sessions one terminal server process fans out. Its event loop sends one frame to all
+   * its watchers before the next frame, of any of its sessions. Optional: 1 when absent (one
+   * server per agent, the agent-server pattern).
+   */
+  sessionsPerServer?: number;
+  /**
+   * CPU seconds per frame of one process that reads every client of the server's sessions (a
+   * load generator standing in for the dashboards): a frame also waits there for the frames it
+   * is reading. Optional: 0 when absent (each watcher reads its own).
+   */
+  readerCpuPerFrame?: number;
 }
 
 export type DeploymentKind = 'local' | 'ssh-tunnel' | 'alb-wss' | 'fargate';

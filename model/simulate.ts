@@ -145,6 +145,7 @@ export function simulateReplication(config: ScenarioConfig, replication: number)
     'latency.task': ratio(c.get('latency.sum'), completed),
     'latency.assign': ratio(c.get('assign.sum'), c.get('assign.count')),
     'latency.fanout': ratio(c.get('fanout.sum'), c.get('fanout.count')),
+    'latency.rtt': ratio(c.get('rtt.sum'), c.get('fanout.count')),
     'latency.llm.claude': ratio(c.get('claude.latency.sum'), c.get('claude.latency.count')),
     'latency.llm.ollama': ratio(c.get('ollama.latency.sum'), c.get('ollama.latency.count')),
     'claude.429': perSecond('claude.429'),
@@ -172,6 +173,7 @@ export function simulateReplication(config: ScenarioConfig, replication: number)
   }
   for (const p of [50, 95, 99]) {
     metrics[percentileKey('latency.fanout', p)] = fleet.fanoutLatency.count > 0 ? fleet.fanoutLatency.quantile(p / 100) : 0;
+    metrics[percentileKey('latency.rtt', p)] = fleet.rttLatency.count > 0 ? fleet.rttLatency.quantile(p / 100) : 0;
   }
 
   const resources: ResourceReading[] = [];

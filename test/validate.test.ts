@@ -130,6 +130,28 @@ describe('a validation level as a model scenario', () => {
     expect(cpu(b)).toBeGreaterThan(cpu(a) * 10);
   });
 
+  it('terminal: one server for every session, the typed inputs in the stream, the echo taken at the level\'s output rate', async () => {
+    const loaded = await loadScenario(path.join(REPO_ROOT, 'scenarios', 'validate-terminal.yaml'));
+    const v = loaded.base.validation!;
+    const profile = syntheticProfile();
+    const n = (value: unknown, unit: string) => ({ value: value as number, unit, sets: [], method: 'test', n: 1 });
+    profile.figures[FIGURES.inputWire] = n({ kind: 'curve', points: [[1000, 40], [100000, 60]] }, 'B');
+    const percentiles = (at: number) => Array.from({ length: 99 }, (_, k) => at * (1 + k / 98));
+    profile.figures[FIGURES.echoLatency] = n({ kind: 'curve', points: [[1000, ...percentiles(0.001)], [100000, ...percentiles(0.003)]] }, 's');
+    profile.figures[FIGURES.readerCpuPerFrame] = n(2e-5, 's');
+    const level = levelConfig(loaded.base, v, v.levels[0]!, profile, 1);
+    const t = (v.outputRate - 1000) / 99000;
+    expect(level.config.terminal.sessionsPerServer).toBe(v.sessions);
+    expect(level.config.terminal.readerCpuPerFrame).toBe(2e-5);
+    expect(level.config.workload.task.terminalOutput).toBeCloseTo(v.outputRate + v.rate * (40 + t * 20), 6);
+    const echo = level.config.terminal.echoLatency as { kind: string; samples: number[] };
+    expect(echo.kind).toBe('empirical');
+    expect(echo.samples).toHaveLength(99);
+    expect(echo.samples[0]).toBeCloseTo(0.001 + t * 0.002, 12);
+    expect(echo.samples[98]).toBeCloseTo(2 * (0.001 + t * 0.002), 12);
+    expect(level.calibrated['workload.task.terminalOutput']).toBe(`${FIGURES.wireCurve} + ${FIGURES.inputWire}`);
+  });
+
   it('terminal: the shared-core figures, when the profile has them, load the core by exactly their formula', async () => {
     const loaded = await loadScenario(path.join(REPO_ROOT, 'scenarios', 'validate-terminal.yaml'));
     const v = loaded.base.validation!;

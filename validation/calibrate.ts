@@ -210,8 +210,16 @@ async function producerPids(serverPid: number, socket: string): Promise<number[]
 
 /** Output rates at which bytes on the wire and frames per second are measured (one client each). */
 export const WIRE_RATES = [1000, 3000, 10000, 30000, 100000];
-/** Output rates at which the echo path is timed (pooled). */
+/** Output rates at which the echo path is timed (percentiles at each) and the bytes of an input measured. */
 const ECHO_RATES = [1000, 10000, 100000];
+/** Inputs per second per session of the echo step's two runs: sparse (one session, twice the window), dense (three times). */
+const ECHO_INPUTS = [2, 10];
+/** Sessions, each with a writer and this many watchers, of the echo step's dense run. */
+const ECHO_SESSIONS = 4;
+const ECHO_WATCHERS = 2;
+/** Sessions are c0, c1, …; c0 is the one every other terminal step uses. */
+const SESSION_PREFIX = 'c';
+const SESSION = `${SESSION_PREFIX}0`;
 /** Output rates of the CPU step (1 client, then CPU_CLIENTS). */
 const CPU_RATES = [3000, 30000];
 const CPU_CLIENTS = 100;
@@ -221,15 +229,16 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
   type Sample = Awaited<ReturnType<typeof sample>>;
   const rows: { rate: number; one: Sample; all: Sample }[] = [];
   const ones: { rate: number; one: Sample }[] = [];
-  // The echo path varies from one server start to the next (±10 % in p50 on this kind of machine):
-  // pool the round trips of several starts, at low, middle and high output rates.
-  const echo = new LatencyHistogram();
+  // The echo path's percentiles at each echo rate (it slows as tmux redraws more).
+  const echo: { rate: number; percentiles: number[]; count: number }[] = [];
+  const inputWire: [number, number][] = [];
+  let reader: CalibrationFigure | undefined;
   for (const [i, rate] of WIRE_RATES.entries()) {
     const socket = `agentscale-calib-${process.pid}-${i}`;
     const server = await startAgentServerProcess({ outputRate: rate, tmuxSocket: socket, core: pinning.servers });
     const sockets: WebSocket[] = [];
     try {
-      const url = `ws://127.0.0.1:${server.port}/term?name=c0`;
+      const url = `ws://127.0.0.1:${server.port}/term?name=${SESSION}`;
       const tally: Tally = { frames: 0, bytes: 0 };
       sockets.push(...(await openWatchers(url, 1, tally)));
       await sleep(Math.min(1, window) * 1000);
@@ -237,16 +246,36 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
       curve.push([rate, one.bytes, one.frames]);
       ones.push({ rate, one });
       if (ECHO_RATES.includes(rate)) {
-        // Round trips at light load (one writer, no other watcher) give the echo path's latency,
-        // once the agent is past its start-up (as in validation: see warm.ts).
-        await warmSessions(server.port, ['c0'], Math.max(1, 2 * window) * 1000);
-        const run = await runLoadgen(
-          [server.termUrl, '--protocol', 'maestro', '-c', '1', '-w', '0', '-r', '20/s', '-d', `${Math.max(1, 2 * window)}s`, '--seed', String(12 + i)],
-          path.join(workDir, 'scratch', `echo-${rate}.json`),
-          pinning.loadgen,
-        );
-        const encoded = run.document.points[0]?.histograms?.['latency.rtt'];
-        if (encoded && encoded.count > 0) echo.add(LatencyHistogram.decode(encoded));
+        // Round trips at light load give the echo path's latency, once the agents are past their
+        // start-up (as in validation: see warm.ts), on ECHO_SESSIONS sessions: how many sessions
+        // share tmux and the core shapes the path (one alone had a 5–20 % higher median and a
+        // lower p95 than four). Two runs that differ only in how fast a writer types give the
+        // bytes on the wire each input adds (the agent echoes it): the slope of the steady stream.
+        const names = Array.from({ length: ECHO_SESSIONS }, (_, k) => `${SESSION_PREFIX}${k}`);
+        await warmSessions(server.port, names, Math.max(1, 2 * window) * 1000);
+        const streams: number[] = [];
+        for (const [j, inputs] of ECHO_INPUTS.entries()) {
+          const dense = j === ECHO_INPUTS.length - 1;
+          const shape = dense ? ['-c', String(ECHO_SESSIONS), '-w', String(ECHO_WATCHERS)] : ['-c', '1', '-w', '0'];
+          const run = await runLoadgen(
+            [`ws://127.0.0.1:${server.port}/term?name=${SESSION_PREFIX}{i}`, '--protocol', 'maestro', ...shape, '-r', `${inputs}/s`, '-d', `${Math.max(2, (dense ? 3 : 2) * window)}s`, '--seed', String(12 + 2 * i + j)],
+            path.join(workDir, 'scratch', `echo-${rate}-${inputs}.json`),
+            pinning.loadgen,
+          );
+          const point = run.document.points[0];
+          const streamSeconds = (point?.metrics['stream.ms']?.value ?? 0) / 1000;
+          if (streamSeconds > 0) streams.push((point?.metrics['bytes.stream']?.value ?? 0) / streamSeconds);
+          // The latency from the dense run only: hundreds of round trips, where the sparse run's
+          // handful would add only noise to the tail.
+          const encoded = point?.histograms?.['latency.rtt'];
+          if (dense && encoded && encoded.count > 0) {
+            const h = LatencyHistogram.decode(encoded);
+            echo.push({ rate, percentiles: Array.from({ length: 99 }, (_, k) => Number(h.percentileSeconds(k + 1).toPrecision(4))), count: h.count });
+          }
+        }
+        const [sparse, dense] = ECHO_INPUTS;
+        if (streams.length === 2) inputWire.push([rate, Math.max(0, (streams[1]! - streams[0]!) / (dense! - sparse!))]);
+        if (rate === READER_RATE) reader = await readerCost(url, workDir, pinning, window, one.frames);
       }
       if (CPU_RATES.includes(rate)) {
         sockets.push(...(await openWatchers(url, CPU_CLIENTS - 1, tally)));
@@ -274,12 +303,60 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
       n: curve.length,
     },
   };
+  if (inputWire.length > 0) {
+    out[FIGURES.inputWire] = {
+      value: { kind: 'curve', points: inputWire.map(([r, b]) => [r, Number(b.toPrecision(4))]) },
+      unit: '[B/s written, B on the wire per input]',
+      sets: ['workload.task.terminalOutput (plus inputs per second × this)'],
+      method: `the echo step's clients at ${ECHO_INPUTS.join(' and ')} inputs/s per session (twice and three times the window): the difference of their steady streams (bytes.stream ÷ stream.ms) per input, fake agent at ${ECHO_RATES.join(', ')} B/s; linear between the rates`,
+      n: inputWire.length,
+    };
+  }
   Object.assign(out, sharedCoreFigures(ones, perFrame, perByte, window));
-  if (echo.count > 0) {
-    const percentiles = Array.from({ length: 99 }, (_, k) => echo.percentileSeconds(k + 1));
-    out[FIGURES.echoLatency] = timing(percentiles, ['terminal.echoLatency'], `round trips of typed markers at light load (1 session, 1 writer, 20/s for twice the window, each with a fresh server, fake agent at ${ECHO_RATES.join(', ')} B/s; ${echo.count} round trips pooled): the 1st–99th percentiles of latency.rtt`);
+  if (reader) out[FIGURES.readerCpuPerFrame] = reader;
+  if (echo.length > 0) {
+    out[FIGURES.echoLatency] = {
+      value: { kind: 'curve', points: echo.map((e) => [e.rate, ...e.percentiles]) },
+      unit: '[B/s written, then the 1st–99th percentiles of the echo in s]',
+      sets: ['terminal.echoLatency (the percentiles, linear between the rates)'],
+      method: `round trips of typed markers at light load (${ECHO_SESSIONS} sessions, each a writer at ${ECHO_INPUTS.at(-1)} inputs/s and ${ECHO_WATCHERS} watchers, for three times the window, agents warmed first), fake agent at ${ECHO_RATES.join(', ')} B/s, each with a fresh server: the 1st–99th percentiles of latency.rtt at each rate`,
+      n: echo.reduce((n, e) => n + e.count, 0),
+      summary: Object.fromEntries(echo.flatMap((e) => [[`p50@${e.rate}`, e.percentiles[49]!], [`p95@${e.rate}`, e.percentiles[94]!], [`p99@${e.rate}`, e.percentiles[98]!]])),
+    };
   }
   return out;
+}
+
+/** Output rate and watchers of the reader step. */
+const READER_RATE = 10000;
+const READER_WATCHERS = 99;
+
+/**
+ * The load generator's CPU per frame it reads (in validation one generator process reads every
+ * client's stream): its CPU with a writer and READER_WATCHERS watchers against a writer alone,
+ * both typing sparsely for twice the window, per extra frame (watchers × frames per second).
+ */
+async function readerCost(url: string, workDir: string, pinning: Pinning, window: number, framesPerSecond: number): Promise<CalibrationFigure | undefined> {
+  const cpu: number[] = [];
+  for (const watchers of [0, READER_WATCHERS]) {
+    const run = await runLoadgen(
+      [url, '--protocol', 'maestro', '-c', '1', '-w', String(watchers), '-r', `${ECHO_INPUTS[0]}/s`, '-d', `${Math.max(2, 2 * window)}s`, '--seed', '40'],
+      path.join(workDir, 'scratch', `reader-${watchers}.json`),
+      pinning.loadgen,
+    );
+    const used = run.document.points[0]?.metrics['generator.cpu']?.value;
+    if (used === undefined) return undefined;
+    cpu.push(used);
+  }
+  if (!(framesPerSecond > 0)) return undefined;
+  return {
+    value: Math.max(0, (cpu[1]! - cpu[0]!) / (READER_WATCHERS * framesPerSecond)),
+    unit: 's',
+    sets: ['terminal.readerCpuPerFrame'],
+    method: `load generator CPU (generator.cpu) on one session, fake agent at ${READER_RATE} B/s, a writer typing ${ECHO_INPUTS[0]}/s with 0 and with ${READER_WATCHERS} watchers, twice the window each: the difference per extra frame (${READER_WATCHERS} × ${framesPerSecond.toPrecision(3)} frames/s)`,
+    n: 2,
+    summary: { 'cpu@0': cpu[0]!, [`cpu@${READER_WATCHERS}`]: cpu[1]! },
+  };
 }
 
 /**

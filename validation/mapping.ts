@@ -37,6 +37,17 @@ export interface Mapped {
   structural: string[];
 }
 
+/**
+ * The echo path's latency at an output rate: its calibrated percentiles, each linear between the
+ * calibrated rates (a profile from before echo was calibrated per rate holds one distribution).
+ */
+function echoAt(profile: CalibrationProfile, outputRate: number): DistributionSpec | undefined {
+  const byRate = figureCurve(profile, FIGURES.echoLatency);
+  if (!byRate) return figureDistribution(profile, FIGURES.echoLatency);
+  const columns = (byRate[0]?.length ?? 1) - 1;
+  return { kind: 'empirical', samples: Array.from({ length: columns }, (_, k) => Math.max(0, interpolate(byRate, outputRate, k + 1))) };
+}
+
 function need(profile: CalibrationProfile, name: string): number {
   const v = figureNumber(profile, name);
   if (v === undefined) throw new Error(`calibration profile lacks ${name}: run agentscale calibrate (with that part)`);
@@ -73,13 +84,16 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
     if (!curve) throw new Error(`calibration profile lacks ${FIGURES.wireCurve}: run agentscale calibrate (with the terminal part)`);
     const wire = Math.max(0, interpolate(curve, l.outputRate, 1));
     const fps = Math.max(0, interpolate(curve, l.outputRate, 2));
+    // The writer's inputs come back in the output too (the agent echoes them), on top of the agent's own.
+    const inputCurve = figureCurve(profile, FIGURES.inputWire);
+    const typed = inputCurve ? l.rate * Math.max(0, interpolate(inputCurve, l.outputRate, 1)) : 0;
     c.horizon = TERMINAL_HORIZON;
     c.warmup = 5;
     c.fleet = [{ name: 'validate', count: 1, cpus: 1, ram: 1024 ** 4, agents: l.sessions, agentMemory: 0 }];
     c.workload = {
       arrival: { type: 'closed', think: constant(0) },
       tiers: { trivial: 0, standard: 0, complex: 1 },
-      task: { ...c.workload.task, steps: constant(1), inputTokens: constant(1), outputTokens: constant(1), toolTime: constant(0), terminalOutput: wire },
+      task: { ...c.workload.task, steps: constant(1), inputTokens: constant(1), outputTokens: constant(1), toolTime: constant(0), terminalOutput: wire + typed },
     };
     c.claude = { ...c.claude, timeToFirstToken: constant(1e9), overloadProbability: 0, limits: { rpm: 1e9, itpm: 1e12, otpm: 1e12 } };
     c.hub = { ...c.hub, progressInterval: 0 };
@@ -87,6 +101,8 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
       ...c.terminal,
       // The writer is a watcher too: it reads the whole output to find its markers.
       watchersPerAgent: l.watchers + 1,
+      // One server process fans out every session, one frame at a time.
+      sessionsPerServer: l.sessions,
       cpuPerFrame: need(profile, FIGURES.cpuPerFrame),
       cpuPerByte: need(profile, FIGURES.cpuPerByte),
       frameBytes: fps > 0 ? wire / fps : c.terminal.frameBytes,
@@ -94,8 +110,8 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
     calibrated['terminal.cpuPerFrame'] = FIGURES.cpuPerFrame;
     calibrated['terminal.cpuPerByte'] = FIGURES.cpuPerByte;
     calibrated['terminal.frameBytes'] = FIGURES.wireCurve;
-    calibrated['workload.task.terminalOutput'] = FIGURES.wireCurve;
-    const echo = figureDistribution(profile, FIGURES.echoLatency);
+    calibrated['workload.task.terminalOutput'] = inputCurve ? `${FIGURES.wireCurve} + ${FIGURES.inputWire}` : FIGURES.wireCurve;
+    const echo = echoAt(profile, l.outputRate);
     if (echo) {
       c.terminal.echoLatency = echo;
       calibrated['terminal.echoLatency'] = FIGURES.echoLatency;
@@ -106,6 +122,8 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
       ['cpuAtRestPerSession', FIGURES.cpuAtRestPerSession],
       ['tmuxCpuAtRestPerSession', FIGURES.tmuxCpuAtRestPerSession],
       ['tmuxCpuPerByte', FIGURES.tmuxCpuPerByte],
+      // Not on that core: the load generator reads every client's stream in one process.
+      ['readerCpuPerFrame', FIGURES.readerCpuPerFrame],
     ] as const;
     for (const [field, figure] of optional) {
       const value = figureNumber(profile, figure);
@@ -116,6 +134,7 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
     structural.push(
       `fleet: one machine with 1 core (the servers' core) and ${l.sessions} agents, each streaming for the whole run`,
       `terminal.watchersPerAgent = ${l.watchers} watchers + the writer`,
+      `terminal.sessionsPerServer = ${l.sessions} (one agent server for every session)`,
       'workload: closed loop, one never-ending LLM call per agent (terminal output only)',
     );
   } else {

@@ -84,9 +84,9 @@ const TERMINAL: MetricDef[] = [
   // The model loses no round trip: it answers every marker the generator scheduled (fewer than
   // sessions × rate × duration, as each writer starts once its connection is open).
   { key: 'throughput.roundTrips', label: 'round trips answered per second', unit: '1/s', target: 'throughput', measured: (p) => m(p, 'throughput.messages'), predicted: (_r, l, _c, p) => perSecond(p, 'ops.intended') ?? l.sessions * l.rate },
-  latency('latency.rtt.p50', 'terminal round trip p50', 'latency.rtt.p50', 'latency.fanout.p50', 'latency'),
-  latency('latency.rtt.p95', 'terminal round trip p95', 'latency.rtt.p95', 'latency.fanout.p95', 'latency'),
-  latency('latency.rtt.p99', 'terminal round trip p99', 'latency.rtt.p99', 'latency.fanout.p99'),
+  latency('latency.rtt.p50', 'terminal round trip p50', 'latency.rtt.p50', 'latency.rtt.p50', 'latency'),
+  latency('latency.rtt.p95', 'terminal round trip p95', 'latency.rtt.p95', 'latency.rtt.p95', 'latency'),
+  latency('latency.rtt.p99', 'terminal round trip p99', 'latency.rtt.p99', 'latency.rtt.p99'),
   latency('latency.fanout.p50', 'fan-out delivery p50', 'latency.fanout.p50', 'latency.fanout.p50', 'latency'),
   latency('latency.fanout.p95', 'fan-out delivery p95', 'latency.fanout.p95', 'latency.fanout.p95', 'latency'),
   latency('latency.fanout.p99', 'fan-out delivery p99', 'latency.fanout.p99', 'latency.fanout.p99'),

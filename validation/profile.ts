@@ -48,6 +48,8 @@ export const FIGURES = {
   cpuPerFrame: 'terminal.cpuPerFrame',
   cpuPerByte: 'terminal.cpuPerByte',
   wireCurve: 'terminal.wire',
+  inputWire: 'terminal.inputWire',
+  readerCpuPerFrame: 'terminal.readerCpuPerFrame',
   echoLatency: 'terminal.echoLatency',
   cpuAtRestPerSession: 'terminal.cpuAtRestPerSession',
   tmuxCpuAtRestPerSession: 'terminal.tmuxCpuAtRestPerSession',
@@ -89,11 +91,11 @@ export async function readProfile(file: string): Promise<CalibrationProfile> {
   return parsed.data;
 }
 
-/** A calibrated curve's points: [output rate, bytes on the wire per second, frames per second]. */
-export function figureCurve(profile: CalibrationProfile, name: string): [number, number, number][] | undefined {
+/** A calibrated curve's points: [output rate, then its columns] (terminal.wire: bytes on the wire per second, frames per second; terminal.inputWire: bytes on the wire per input). */
+export function figureCurve(profile: CalibrationProfile, name: string): number[][] | undefined {
   const v = profile.figures[name]?.value as { kind?: string; points?: unknown } | undefined;
   if (!v || typeof v !== 'object' || v.kind !== 'curve' || !Array.isArray(v.points)) return undefined;
-  return v.points as [number, number, number][];
+  return v.points as number[][];
 }
 
 /** Linear interpolation of column `col` against column 0, extended along the end segments. */

@@ -297,8 +297,8 @@ const COMPONENT: Record<string, string> = {
   'throughput.delivered': 'terminal (model/components/terminal.ts: bytes delivered per watcher)',
   'throughput.roundTrips': 'load (inputs answered)',
   'throughput.tasks': 'fleet and hub (model/components/fleet.ts, hub.ts)',
-  'latency.rtt': 'terminal delivery (model/components/deployment.ts probe: echo path + fan-out CPU)',
-  'latency.fanout': 'terminal delivery (model/components/deployment.ts probe: echo path + fan-out CPU)',
+  'latency.rtt': "terminal delivery to the session's first client (model/components/deployment.ts probe at position 1: echo path + the server's event-loop wait)",
+  'latency.fanout': 'terminal delivery to a watcher (model/components/deployment.ts probe: echo path + event-loop wait + the sends before it)',
   'latency.task': 'task flow: queueing for sidecars, hub CPU and store (model/components/fleet.ts, hub.ts, store.ts)',
 };
 

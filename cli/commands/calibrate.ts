@@ -27,7 +27,7 @@ export const calibrateCommand: AnyCommand = {
       .option('syncs', { type: 'number', default: 300, describe: 'synced 256-byte appends to time for the store' })
       .option('pin', { type: 'boolean', default: true, describe: 'pin servers to core 0 and the load generator to the last core with taskset (--no-pin: no pinning)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress messages on stderr' })
-      .example('$0 calibrate --out calibration.yaml', 'all parts, about two minutes')
+      .example('$0 calibrate --out calibration.yaml', 'all parts, about three minutes')
       .example('$0 calibrate --parts terminal --window 2 -o term.yaml', 'the terminal figures only, quickly'),
   handler: async (raw: Record<string, unknown>) => {
     const argv = raw as unknown as CalibrateArgs;

@@ -16,6 +16,8 @@ import { closeGracefully, TimedSocket, openSocket, urlFor } from './socket.js';
 /** Milliseconds to wait for `history-complete` after the snapshot before sending anyway (servers that never send it). */
 const HISTORY_WAIT_MS = 1000;
 const PING_MS = 30_000;
+/** Time after a client's handshake before its stream counts as steady (see StreamMeter). */
+const STREAM_SETTLE_MS = 1000;
 const RESIZE = JSON.stringify({ type: 'resize', cols: 200, rows: 50 });
 
 /** Markers a session's writer sent and that its watchers have still to see. */
@@ -25,29 +27,24 @@ interface SentMarker {
   left: number;
 }
 
-class Session {
-  readonly sent = new Map<number, SentMarker>();
-  readonly prefix: string;
-  /** Watchers not yet through their handshake (or failed): the writer waits for them. */
-  private unsettled: number;
+/**
+ * Every watcher of the run (in this process; of the session, on a ramp) through its handshake,
+ * or given up. Writers start typing only then: each handshake makes the server send that client
+ * the screen and its scrollback (100 KB a client once a session is 15 s old), and a round trip
+ * timed during that connection storm measures the storm, not the steady stream of the level.
+ */
+class WatcherBarrier {
   private waiters: (() => void)[] = [];
 
-  constructor(
-    readonly index: number,
-    runId: string,
-    readonly watchers: number,
-  ) {
-    this.prefix = markerPrefix(runId, index);
-    this.unsettled = watchers;
-  }
+  constructor(private unsettled: number) {}
 
-  watcherSettled(): void {
+  settled(): void {
     if (--this.unsettled > 0) return;
     for (const w of this.waiters.splice(0)) w();
   }
 
-  /** Calls back once every watcher is attached (or gave up), so none misses the first markers. */
-  whenWatchersSettled(callback: () => void, limitMs: number): void {
+  /** Calls back once every watcher is settled, or after `limitMs`. */
+  whenSettled(callback: () => void, limitMs: number): void {
     if (this.unsettled <= 0) return callback();
     let called = false;
     const once = (): void => {
@@ -61,10 +58,40 @@ class Session {
   }
 }
 
+class Session {
+  readonly sent = new Map<number, SentMarker>();
+  readonly prefix: string;
+  /** Starts waiting for the writer; undefined once it is attached. */
+  private afterWriter: (() => void)[] | undefined = [];
+
+  constructor(
+    readonly index: number,
+    runId: string,
+    readonly watchers: number,
+    readonly barrier: WatcherBarrier,
+  ) {
+    this.prefix = markerPrefix(runId, index);
+  }
+
+  /** Runs `start` once the session's writer is through its handshake (or failed). */
+  whenWriterAttached(start: () => void): void {
+    if (this.afterWriter === undefined) start();
+    else this.afterWriter.push(start);
+  }
+
+  writerAttached(): void {
+    const waiting = this.afterWriter ?? [];
+    this.afterWriter = undefined;
+    for (const start of waiting) start();
+  }
+}
+
 /**
- * A client's terminal stream once past its handshake: the bytes, and for how long it received
- * them. On connect the server sends the screen and its scrollback, which grows with the session's
- * age (100 KB after 15 s at 10 KB/s); the steady rate leaves that out.
+ * A client's steady terminal stream: the bytes, and for how long it received them, from
+ * STREAM_SETTLE_MS after its handshake to its close. On connect the server sends the screen and
+ * its scrollback, which grows with the session's age (100 KB after 15 s at 10 KB/s), and right
+ * after `history-complete` the output it held while it took that snapshot (a few KB, more the
+ * longer the capture took); the steady rate leaves both out.
  */
 class StreamMeter {
   private from: number | undefined;
@@ -72,11 +99,11 @@ class StreamMeter {
   constructor(private readonly ctx: RunContext) {}
 
   start(now: number): void {
-    this.from ??= now;
+    this.from ??= now + STREAM_SETTLE_MS;
   }
 
-  frame(bytes: number): void {
-    if (this.from !== undefined) this.ctx.recorder.count(COUNTERS.streamBytes, bytes);
+  frame(bytes: number, now: number): void {
+    if (this.from !== undefined && now >= this.from) this.ctx.recorder.count(COUNTERS.streamBytes, bytes);
   }
 
   stop(now: number): void {
@@ -182,9 +209,16 @@ class Writer extends TimedSocket {
       (ms) => this.ctx.recorder.recordMs(METRIC_NAMES.snapshot, ms),
       () => {
         this.output.start(performance.now());
-        this.session.whenWatchersSettled(() => this.ready(), this.ctx.options.connectTimeout * 1000);
+        this.session.writerAttached();
+        this.session.barrier.whenSettled(() => this.ready(), this.ctx.options.connectTimeout * 1000);
       },
     );
+  }
+
+  /** Also reached without a handshake when the connection failed: the watchers go on without it. */
+  protected override ready(): void {
+    this.session.writerAttached();
+    super.ready();
   }
 
   protected sendFrame(ws: WebSocket, seq: number): number {
@@ -198,7 +232,7 @@ class Writer extends TimedSocket {
 
   protected onFrame(data: string, now: number): void {
     if (this.handshake?.frame(data, now)) return;
-    this.output.frame(Buffer.byteLength(data));
+    this.output.frame(Buffer.byteLength(data), now);
     for (const seq of this.scanner.scan(data)) this.complete(seq, now);
   }
 
@@ -233,7 +267,7 @@ class Watcher {
   constructor(
     private readonly ctx: RunContext,
     private readonly slot: ConnectionSlot,
-    private readonly session: Session,
+    readonly session: Session,
   ) {
     this.scanner = new MarkerScanner(session.prefix);
     this.output = new StreamMeter(ctx);
@@ -265,7 +299,7 @@ class Watcher {
           rec.count(COUNTERS.bytesReceived, data.length);
           const text = data.toString('utf8');
           if (this.handshake?.frame(text, now)) return;
-          this.output.frame(data.length);
+          this.output.frame(data.length, now);
           this.see(text, now);
         });
         ws.on('error', (err) => {
@@ -294,7 +328,7 @@ class Watcher {
   private settle(): void {
     if (this.settled) return;
     this.settled = true;
-    this.session.watcherSettled();
+    this.session.barrier.settled();
   }
 
   private see(text: string, now: number): void {
@@ -322,15 +356,20 @@ export function startMaestro(ctx: RunContext): Driver {
   const sessions: Session[] = [];
   const writers: Writer[] = [];
   const watchers: Watcher[] = [];
+  // A ramp (stages) opens sessions over its whole length: there each session waits for its own.
+  const runWide = ctx.options.stages ? undefined : new WatcherBarrier(slots.length * ctx.options.watchers);
   for (const slot of slots) {
-    const session = new Session(slot.index, ctx.runId, ctx.options.watchers);
+    const session = new Session(slot.index, ctx.runId, ctx.options.watchers, runWide ?? new WatcherBarrier(ctx.options.watchers));
     sessions.push(session);
     writers.push(new Writer(ctx, slot, session));
     for (let w = 0; w < ctx.options.watchers; w++) watchers.push(new Watcher(ctx, slot, session));
   }
-  // Watchers connect first so that they are there when the writer's first input comes back.
-  for (const w of watchers) w.start();
+  // A session's watchers connect once its writer is attached, so the writer is the session's
+  // first client and the server sends it every frame before them: its round trip is the echo
+  // path alone, a watcher's delivery adds the sends before its own. (Writers start typing once
+  // the watchers are attached.)
   for (const w of writers) w.start();
+  for (const w of watchers) w.session.whenWriterAttached(() => w.start());
   const writersDone = Promise.all(writers.map((w) => w.done));
   // Watchers stay until the writers are done (and their last markers delivered or timed out).
   const done = writersDone.then(async () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Simulation } from '../../sim/index.js';
-import type { DeploymentKind } from '../config.js';
+import { confidenceInterval, Simulation } from '../../sim/index.js';
+import type { DeploymentKind, TerminalServerConfig } from '../config.js';
 import { ModelContext } from './context.js';
-import { albCount, Deployment, streamLoads } from './deployment.js';
+import { albCount, Deployment, eventLoopWait, streamLoads } from './deployment.js';
 import { Link } from './network.js';
 import { SharingServer } from './sharing.js';
-import { fanoutCpu, wireRate } from './terminal.js';
+import { fanoutCpu, framesPerSecond, frameCpu, wireRate } from './terminal.js';
 import { testConfig } from './test-config.js';
 
 const terminal = { watchersPerAgent: 3, cpuPerFrame: 1e-4, cpuPerByte: 1e-8, frameBytes: 1000 };
@@ -60,5 +60,78 @@ describe('deployments', () => {
     cpu.serve(100, () => {}); // a tool run now shares the core
     const busy = make('local').probe(source, sim.rng('a'));
     expect(busy).toBeGreaterThan(0.005 + (1e-4 + 1000 * 1e-8) * 2 - 1e-12);
+  });
+
+  it('event-loop wait: M/D/1, so P(wait) = ρ and the mean wait ρS / 2(1 − ρ) lie inside 95 % intervals of 30 replications', () => {
+    const sim = new Simulation({ seed: 11 });
+    const [rate, send] = [300, 0.002]; // ρ = 0.6
+    const rho = rate * send;
+    const means: number[] = [];
+    const busy: number[] = [];
+    for (let r = 0; r < 30; r++) {
+      const rng = sim.rng(`loop-${r}`);
+      let sum = 0;
+      let waited = 0;
+      for (let i = 0; i < 20_000; i++) {
+        const w = eventLoopWait(rate, send, rng);
+        sum += w;
+        if (w > 0) waited++;
+      }
+      means.push(sum / 20_000);
+      busy.push(waited / 20_000);
+    }
+    const mean = confidenceInterval(means);
+    const p = confidenceInterval(busy);
+    const theory = (rho * send) / (2 * (1 - rho));
+    expect(theory).toBeGreaterThanOrEqual(mean.mean - mean.halfWidth);
+    expect(theory).toBeLessThanOrEqual(mean.mean + mean.halfWidth);
+    expect(rho).toBeGreaterThanOrEqual(p.mean - p.halfWidth);
+    expect(rho).toBeLessThanOrEqual(p.mean + p.halfWidth);
+  });
+
+  const heavy = { watchersPerAgent: 50, cpuPerFrame: 2e-5, cpuPerByte: 0, frameBytes: 500 };
+  /** 95 % interval of the mean probe latency on an idle core, over 20 replications of 5,000 probes. */
+  function meanProbe(t: TerminalServerConfig): { mean: number; halfWidth: number } {
+    const scenario = testConfig({ terminal: t, deployment: { remoteDashboards: false } });
+    const sim = new Simulation({ seed: 4 });
+    const ctx = new ModelContext(sim, scenario);
+    const cpu = new SharingServer(sim, { servers: 1, rate: 1 });
+    const deployment = new Deployment(ctx, new Link(sim, 'uplink', scenario.network.uplink), { ...scenario.deployment, kind: 'local' }, t, scenario.network, 10_000, 1);
+    const means = Array.from({ length: 20 }, (_, r) => {
+      const rng = sim.rng(`probe-${r}`);
+      let sum = 0;
+      for (let i = 0; i < 5000; i++) sum += deployment.probe({ cpu, siteOneWay: 0 }, rng);
+      return sum / 5000;
+    });
+    return confidenceInterval(means);
+  }
+
+  it('a server with more sessions makes a frame wait for theirs: the probe mean grows by the M/D/1 wait', () => {
+    const one = meanProbe({ ...heavy, sessionsPerServer: 1 });
+    const four = meanProbe({ ...heavy, sessionsPerServer: 4 });
+    // An idle core: each send takes frameCpu; 20 frames/s per session of 50 sends each.
+    const send = frameCpu(heavy);
+    const job = 50 * send;
+    const wait = (sessions: number) => {
+      const rho = sessions * framesPerSecond(heavy, 10_000) * job;
+      return (rho * job) / (2 * (1 - rho));
+    };
+    const expected = wait(4) - wait(1);
+    const diff = four.mean - one.mean;
+    const halfWidth = Math.hypot(one.halfWidth, four.halfWidth);
+    expect(expected).toBeGreaterThan(4 * halfWidth); // the effect is measurable here
+    expect(Math.abs(diff - expected)).toBeLessThanOrEqual(halfWidth);
+  });
+
+  it('a process reading every client adds its own M/D/1 wait for the frames it is reading', () => {
+    const read = 3 * frameCpu(heavy);
+    const base = meanProbe(heavy);
+    const withReader = meanProbe({ ...heavy, readerCpuPerFrame: read });
+    const job = 50 * read;
+    const rho = framesPerSecond(heavy, 10_000) * job;
+    const expected = (rho * job) / (2 * (1 - rho));
+    const halfWidth = Math.hypot(base.halfWidth, withReader.halfWidth);
+    expect(expected).toBeGreaterThan(4 * halfWidth);
+    expect(Math.abs(withReader.mean - base.mean - expected)).toBeLessThanOrEqual(halfWidth);
   });
 });

@@ -12,7 +12,7 @@ import type { DeploymentConfig, NetworkConfig, TerminalServerConfig } from '../c
 import type { ModelContext } from './context.js';
 import type { Link } from './network.js';
 import { SharingServer } from './sharing.js';
-import { fanoutCpu, frameCpu, serverCpuAtRest, tmuxCpu, wireRate } from './terminal.js';
+import { fanoutCpu, frameCpu, framesPerSecond, serverCpuAtRest, tmuxCpu, wireRate } from './terminal.js';
 
 /** The steady loads one working agent puts on each hop. */
 export interface StreamLoads {
@@ -91,7 +91,7 @@ export class Deployment {
     readonly config: DeploymentConfig,
     private readonly terminal: TerminalServerConfig,
     readonly network: NetworkConfig,
-    bytesPerSecond: number,
+    private readonly bytesPerSecond: number,
     agents: number,
   ) {
     this.loads = streamLoads(config, terminal, bytesPerSecond);
@@ -113,27 +113,54 @@ export class Deployment {
   }
 
   /**
-   * Delivery latency of one terminal frame written now to a watcher picked at random: the fan-out
-   * CPU before it (the server writes to watchers one after another) at the CPU rate the machine
-   * would give it now, then the network path of the deployment.
+   * Delivery latency of one terminal frame written now to a watcher picked at random (or the one
+   * at position `at`, 1 being the session's first client, which the server sends to first): the wait in
+   * the terminal server's event loop for the frames it is already sending, then the sends before
+   * this watcher's (one after another), at the CPU rate the machine would give them now, the wait
+   * in a process that reads every client if there is one, then the network path of the deployment.
    */
-  probe(source: ProbeSource, rng: Rng): number {
+  probe(source: ProbeSource, rng: Rng, at?: number): number {
     const t = this.terminal;
     const watchers = Math.max(1, Math.round(t.watchersPerAgent));
-    const position = 1 + rng.nextInt(watchers);
+    const position = at ?? 1 + rng.nextInt(watchers);
     const frame = t.frameBytes;
-    const cpuTime = (work: number, server: SharingServer): number => (work * server.slowdown) / server.rateForNewJob();
+    const cpuTime = (work: number, server: SharingServer, apart = 0): number => (work * server.slowdown) / server.rateForNewJob(apart);
+    // The server's own fan-out is not shared with this frame's sends but waited for: the event
+    // loop sends one frame to every watcher before it reads the next.
+    const sessions = Math.max(1, t.sessionsPerServer ?? 1);
+    const ownFanout = sessions * fanoutCpu(t, this.bytesPerSecond, watchers);
+    const send = cpuTime(frameCpu(t), source.cpu, ownFanout);
+    const frames = sessions * framesPerSecond(t, this.bytesPerSecond);
+    // A process reading every client waits likewise for the frames it is reading.
+    const reader = t.readerCpuPerFrame ? eventLoopWait(frames, watchers * t.readerCpuPerFrame, rng) : 0;
+    const serverSide = eventLoopWait(frames, watchers * send, rng) + position * send + reader;
     const network = (this.config.remoteDashboards ? this.uplink.oneWayDelay(frame) : source.siteOneWay) + (this.echo ? this.echo.sample(rng) : 0);
     switch (this.config.kind) {
       case 'local':
-        return cpuTime(position * frameCpu(t), source.cpu) + network;
+        return serverSide + network;
       case 'ssh-tunnel': {
+        // The tunnel's ssh carries the one stream; the relay fans it out to the watchers.
         const ssh = this.config.sshRelayCpuPerByte * frame;
         return cpuTime(ssh, source.cpu) + network + cpuTime(ssh + position * frameCpu(t), this.relay!);
       }
       case 'alb-wss':
       case 'fargate':
-        return cpuTime(position * frameCpu(t), source.cpu) + network + this.config.albHopLatency;
+        return serverSide + network + this.config.albHopLatency;
     }
   }
+}
+
+/** Past this utilisation the event loop is treated as at it (beyond it no steady state exists). */
+const MAX_LOOP_UTILISATION = 0.99;
+
+/**
+ * A frame's wait in a FIFO event loop that takes frames at `framesPerSecond` (Poisson) for
+ * `sendTime` each (M/D/1): by the Pollaczek–Khinchine form, the sum of a geometric number
+ * (P(K = k) = (1 − ρ) ρ^k) of residual send times, each uniform on (0, sendTime).
+ */
+export function eventLoopWait(framesPerSecond: number, sendTime: number, rng: Rng): number {
+  const rho = Math.min(MAX_LOOP_UTILISATION, framesPerSecond * sendTime);
+  let wait = 0;
+  while (rng.next() < rho) wait += rng.next() * sendTime;
+  return wait;
 }

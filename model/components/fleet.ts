@@ -59,6 +59,8 @@ export class Fleet implements Dispatcher<Task> {
   private readonly probeRng: Rng;
   taskLatency = new QuantileSketch();
   fanoutLatency = new QuantileSketch();
+  /** Delivery to each session's first client: the one typing, when it attached first, sees its echo so. */
+  rttLatency = new QuantileSketch();
   readonly busyAgents: TimeWeighted;
   private readonly standardRunnable: boolean;
   /** Closed loop: think time before an agent's next task. */
@@ -148,6 +150,9 @@ export class Fleet implements Dispatcher<Task> {
         this.fanoutLatency.record(latency);
         this.ctx.counters.add('fanout.sum', latency);
         this.ctx.counters.add('fanout.count');
+        const echo = this.deployment.probe(source, this.probeRng, 1);
+        this.rttLatency.record(echo);
+        this.ctx.counters.add('rtt.sum', echo);
       }
       this.ctx.sim.schedule(PROBE_INTERVAL, probe);
     };
@@ -158,6 +163,7 @@ export class Fleet implements Dispatcher<Task> {
   resetLatency(): void {
     this.taskLatency = new QuantileSketch();
     this.fanoutLatency = new QuantileSketch();
+    this.rttLatency = new QuantileSketch();
   }
 
   get workingCount(): number {

@@ -90,9 +90,12 @@ export class SharingServer {
     this.reschedule();
   }
 
-  /** Rate one more job would get now, in work units per second (for latency probes). */
-  rateForNewJob(): number {
-    return this.perJobRate(this.jobs.length + 1);
+  /**
+   * Rate one more job would get now, in work units per second (for latency probes); `apart` is
+   * background load that does not compete with it (work the job waits for instead).
+   */
+  rateForNewJob(apart = 0): number {
+    return this.perJobRate(this.jobs.length + 1, apart);
   }
 
   /** Fraction of capacity in use (jobs plus fluid demand; above 1 when the fluid alone overloads). */
@@ -133,10 +136,10 @@ export class SharingServer {
     this.workDone = 0;
   }
 
-  private perJobRate(n: number): number {
+  private perJobRate(n: number, apart = 0): number {
     if (n === 0) return 0;
     if (this.aggregate) return this.aggregate(n) / n;
-    const available = Math.max(this.capacity - this.background * this.slowdown, this.capacity * 1e-9);
+    const available = Math.max(this.capacity - Math.max(0, this.background - apart) * this.slowdown, this.capacity * 1e-9);
     return Math.min(this.rate, available / n);
   }
 
