@@ -41,9 +41,16 @@ export const calibrateCommand: AnyCommand = {
     const profile = await calibrate({ workDir: path.join(path.dirname(out), `.calibrate-${process.pid}`), parts: parts as CalibrationPart[], window: argv.window, syncs: argv.syncs, pin: argv.pin });
     await writeProfile(out, profile);
     for (const [name, f] of Object.entries(profile.figures)) {
-      const shown = typeof f.value === 'number' ? `${Number(f.value.toPrecision(4))} ${f.unit}` : `mean ${Number((f.summary?.mean ?? 0).toPrecision(4))} ${f.unit}`;
+      const shown = typeof f.value === 'number' ? `${Number(f.value.toPrecision(4))} ${f.unit}` : describeShape(f.value, f.unit, f.summary);
       process.stdout.write(`${name}: ${shown} (n=${f.n})\n`);
     }
     info(`calibration profile written to ${argv.out} (${profile.pinning})`);
   },
 };
+
+/** A one-line view of a figure that is not a number: a curve's rows, or a distribution's mean. */
+function describeShape(value: { kind: string; points?: unknown }, unit: string, summary: Record<string, number> | undefined): string {
+  if (value.kind === 'curve' && Array.isArray(value.points)) return `curve of ${value.points.length} rates (see the profile)`;
+  const p50 = summary?.p50;
+  return `mean ${Number((summary?.mean ?? 0).toPrecision(4))} ${unit}${p50 === undefined ? '' : `, p50 ${Number(p50.toPrecision(4))} ${unit}`}`;
+}
