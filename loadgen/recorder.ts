@@ -24,7 +24,7 @@ export const COUNTERS = {
   closedEarly: 'connections.closedEarly',
   bytesSent: 'bytes.sent',
   bytesReceived: 'bytes.received',
-  /** Terminal output received past each client's handshake (snapshot and history left out). */
+  /** Terminal output received from a second after each client's handshake (snapshot, history and the output held meanwhile left out). */
   streamBytes: 'bytes.stream',
   /** Milliseconds clients spent receiving that stream, summed: bytes.stream ÷ this is the steady rate per client. */
   streamMs: 'stream.ms',

@@ -145,6 +145,7 @@ export function simulateReplication(config: ScenarioConfig, replication: number)
     'latency.task': ratio(c.get('latency.sum'), completed),
     'latency.assign': ratio(c.get('assign.sum'), c.get('assign.count')),
     'latency.fanout': ratio(c.get('fanout.sum'), c.get('fanout.count')),
+    // Every probe times both: a random watcher (fan-out) and the first client (round trip).
     'latency.rtt': ratio(c.get('rtt.sum'), c.get('fanout.count')),
     'latency.llm.claude': ratio(c.get('claude.latency.sum'), c.get('claude.latency.count')),
     'latency.llm.ollama': ratio(c.get('ollama.latency.sum'), c.get('ollama.latency.count')),

@@ -11,8 +11,9 @@ import { mkdir, open, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
-import { LatencyHistogram, info, machineInfo } from '../lib/index.js';
+import { LatencyHistogram, info, machineInfo, type PointResult } from '../lib/index.js';
 import { runLoadgen } from './load.js';
+import { steadyStreamRate } from './metrics.js';
 import { warmSessions } from './warm.js';
 import { choosePinning, cpuBetween, cpuOfPids, cpuSeconds, descendantPids, type Pinning } from './processes.js';
 import { FIGURES, PROFILE_KIND, type CalibrationFigure, type CalibrationProfile } from './profile.js';
@@ -213,7 +214,8 @@ export const WIRE_RATES = [1000, 3000, 10000, 30000, 100000];
 /** Output rates at which the echo path is timed (percentiles at each) and the bytes of an input measured. */
 const ECHO_RATES = [1000, 10000, 100000];
 /** Inputs per second per session of the echo step's two runs: sparse (one session, twice the window), dense (three times). */
-const ECHO_INPUTS = [2, 10];
+const SPARSE_INPUTS = 2;
+const DENSE_INPUTS = 10;
 /** Sessions, each with a writer and this many watchers, of the echo step's dense run. */
 const ECHO_SESSIONS = 4;
 const ECHO_WATCHERS = 2;
@@ -253,28 +255,26 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
         // bytes on the wire each input adds (the agent echoes it): the slope of the steady stream.
         const names = Array.from({ length: ECHO_SESSIONS }, (_, k) => `${SESSION_PREFIX}${k}`);
         await warmSessions(server.port, names, Math.max(1, 2 * window) * 1000);
-        const streams: number[] = [];
-        for (const [j, inputs] of ECHO_INPUTS.entries()) {
-          const dense = j === ECHO_INPUTS.length - 1;
-          const shape = dense ? ['-c', String(ECHO_SESSIONS), '-w', String(ECHO_WATCHERS)] : ['-c', '1', '-w', '0'];
+        const echoRun = async (shape: string[], inputs: number, seconds: number, seed: number): Promise<PointResult | undefined> => {
           const run = await runLoadgen(
-            [`ws://127.0.0.1:${server.port}/term?name=${SESSION_PREFIX}{i}`, '--protocol', 'maestro', ...shape, '-r', `${inputs}/s`, '-d', `${Math.max(2, (dense ? 3 : 2) * window)}s`, '--seed', String(12 + 2 * i + j)],
+            [`ws://127.0.0.1:${server.port}/term?name=${SESSION_PREFIX}{i}`, '--protocol', 'maestro', ...shape, '-r', `${inputs}/s`, '-d', `${seconds}s`, '--seed', String(seed)],
             path.join(workDir, 'scratch', `echo-${rate}-${inputs}.json`),
             pinning.loadgen,
           );
-          const point = run.document.points[0];
-          const streamSeconds = (point?.metrics['stream.ms']?.value ?? 0) / 1000;
-          if (streamSeconds > 0) streams.push((point?.metrics['bytes.stream']?.value ?? 0) / streamSeconds);
-          // The latency from the dense run only: hundreds of round trips, where the sparse run's
-          // handful would add only noise to the tail.
-          const encoded = point?.histograms?.['latency.rtt'];
-          if (dense && encoded && encoded.count > 0) {
-            const h = LatencyHistogram.decode(encoded);
-            echo.push({ rate, percentiles: Array.from({ length: 99 }, (_, k) => Number(h.percentileSeconds(k + 1).toPrecision(4))), count: h.count });
-          }
+          return run.document.points[0];
+        };
+        const sparse = await echoRun(['-c', '1', '-w', '0'], SPARSE_INPUTS, Math.max(2, 2 * window), 12 + 2 * i);
+        const dense = await echoRun(['-c', String(ECHO_SESSIONS), '-w', String(ECHO_WATCHERS)], DENSE_INPUTS, Math.max(2, 3 * window), 13 + 2 * i);
+        // The latency from the dense run only: hundreds of round trips, where the sparse run's
+        // handful would add only noise to the tail.
+        const encoded = dense?.histograms?.['latency.rtt'];
+        if (encoded && encoded.count > 0) {
+          const h = LatencyHistogram.decode(encoded);
+          echo.push({ rate, percentiles: Array.from({ length: 99 }, (_, k) => Number(h.percentileSeconds(k + 1).toPrecision(4))), count: h.count });
         }
-        const [sparse, dense] = ECHO_INPUTS;
-        if (streams.length === 2) inputWire.push([rate, Math.max(0, (streams[1]! - streams[0]!) / (dense! - sparse!))]);
+        const few = sparse ? steadyStreamRate(sparse) : null;
+        const many = dense ? steadyStreamRate(dense) : null;
+        if (few !== null && many !== null) inputWire.push([rate, Math.max(0, (many - few) / (DENSE_INPUTS - SPARSE_INPUTS))]);
         if (rate === READER_RATE) reader = await readerCost(url, workDir, pinning, window, one.frames);
       }
       if (CPU_RATES.includes(rate)) {
@@ -308,7 +308,7 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
       value: { kind: 'curve', points: inputWire.map(([r, b]) => [r, Number(b.toPrecision(4))]) },
       unit: '[B/s written, B on the wire per input]',
       sets: ['workload.task.terminalOutput (plus inputs per second × this)'],
-      method: `the echo step's clients at ${ECHO_INPUTS.join(' and ')} inputs/s per session (twice and three times the window): the difference of their steady streams (bytes.stream ÷ stream.ms) per input, fake agent at ${ECHO_RATES.join(', ')} B/s; linear between the rates`,
+      method: `the echo step's clients at ${SPARSE_INPUTS} and ${DENSE_INPUTS} inputs/s per session (twice and three times the window): the difference of their steady streams (bytes.stream ÷ stream.ms) per input, fake agent at ${ECHO_RATES.join(', ')} B/s; linear between the rates`,
       n: inputWire.length,
     };
   }
@@ -319,7 +319,7 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
       value: { kind: 'curve', points: echo.map((e) => [e.rate, ...e.percentiles]) },
       unit: '[B/s written, then the 1st–99th percentiles of the echo in s]',
       sets: ['terminal.echoLatency (the percentiles, linear between the rates)'],
-      method: `round trips of typed markers at light load (${ECHO_SESSIONS} sessions, each a writer at ${ECHO_INPUTS.at(-1)} inputs/s and ${ECHO_WATCHERS} watchers, for three times the window, agents warmed first), fake agent at ${ECHO_RATES.join(', ')} B/s, each with a fresh server: the 1st–99th percentiles of latency.rtt at each rate`,
+      method: `round trips of typed markers at light load (${ECHO_SESSIONS} sessions, each a writer at ${DENSE_INPUTS} inputs/s and ${ECHO_WATCHERS} watchers, for three times the window, agents warmed first), fake agent at ${ECHO_RATES.join(', ')} B/s, each with a fresh server: the 1st–99th percentiles of latency.rtt at each rate`,
       n: echo.reduce((n, e) => n + e.count, 0),
       summary: Object.fromEntries(echo.flatMap((e) => [[`p50@${e.rate}`, e.percentiles[49]!], [`p95@${e.rate}`, e.percentiles[94]!], [`p99@${e.rate}`, e.percentiles[98]!]])),
     };
@@ -340,7 +340,7 @@ async function readerCost(url: string, workDir: string, pinning: Pinning, window
   const cpu: number[] = [];
   for (const watchers of [0, READER_WATCHERS]) {
     const run = await runLoadgen(
-      [url, '--protocol', 'maestro', '-c', '1', '-w', String(watchers), '-r', `${ECHO_INPUTS[0]}/s`, '-d', `${Math.max(2, 2 * window)}s`, '--seed', '40'],
+      [url, '--protocol', 'maestro', '-c', '1', '-w', String(watchers), '-r', `${SPARSE_INPUTS}/s`, '-d', `${Math.max(2, 2 * window)}s`, '--seed', '40'],
       path.join(workDir, 'scratch', `reader-${watchers}.json`),
       pinning.loadgen,
     );
@@ -353,7 +353,7 @@ async function readerCost(url: string, workDir: string, pinning: Pinning, window
     value: Math.max(0, (cpu[1]! - cpu[0]!) / (READER_WATCHERS * framesPerSecond)),
     unit: 's',
     sets: ['terminal.readerCpuPerFrame'],
-    method: `load generator CPU (generator.cpu) on one session, fake agent at ${READER_RATE} B/s, a writer typing ${ECHO_INPUTS[0]}/s with 0 and with ${READER_WATCHERS} watchers, twice the window each: the difference per extra frame (${READER_WATCHERS} × ${framesPerSecond.toPrecision(3)} frames/s)`,
+    method: `load generator CPU (generator.cpu) on one session, fake agent at ${READER_RATE} B/s, a writer typing ${SPARSE_INPUTS}/s with 0 and with ${READER_WATCHERS} watchers, twice the window each: the difference per extra frame (${READER_WATCHERS} × ${framesPerSecond.toPrecision(3)} frames/s)`,
     n: 2,
     summary: { 'cpu@0': cpu[0]!, [`cpu@${READER_WATCHERS}`]: cpu[1]! },
   };

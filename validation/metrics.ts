@@ -51,8 +51,8 @@ const wait: MetricDef = { key: 'diag.serverCpuWait', label: 'server runnable but
 
 /**
  * Diagnostics of the load generator itself: on its one core it reads every frame of every watcher,
- * and when it is busy its own queueing shows up in the latencies it times (the model has no
- * dashboards' CPU: a real watcher is a browser on another machine).
+ * and when it is busy its own queueing shows up in the latencies it times (the model has it as
+ * `terminal.readerCpuPerFrame` when the profile does; a real watcher is a browser of its own).
  */
 const generator: MetricDef[] = [
   { key: 'diag.generatorCpu', label: "load generator's CPU (fraction of its core)", unit: 'fraction', measured: (p) => m(p, 'generator.cpu'), predicted: () => null },
@@ -68,16 +68,10 @@ const errors: MetricDef[] = [
 const TERMINAL: MetricDef[] = [
   {
     key: 'throughput.delivered',
-    label: "terminal bytes per second to each client, past its handshake (steady state)",
+    label: 'terminal bytes per second to each client, from a second after its handshake (steady state)',
     unit: 'B/s',
     target: 'throughput',
-    // The stream's bytes over the time clients received it: neither the screen and scrollback sent
-    // on connect (which grow with the session's age) nor the connection ramp count.
-    measured: (p) => {
-      const bytes = m(p, 'bytes.stream');
-      const ms = m(p, 'stream.ms');
-      return bytes !== null && ms !== null && ms > 0 ? bytes / (ms / 1000) : null;
-    },
+    measured: (p) => steadyStreamRate(p),
     // Every client (watchers and the writer) receives its busy agent's stream.
     predicted: (r, _l, c) => (r.metrics['agents.busy'] ?? 0) * c.workload.task.terminalOutput,
   },
@@ -155,6 +149,17 @@ export function metricsFor(kind: ValidationConfig['kind']): MetricDef[] {
 /** The latency whose p95 marks saturation. */
 export function saturationMetric(kind: ValidationConfig['kind']): string {
   return kind === 'terminal' ? 'latency.rtt.p95' : 'latency.task.p95';
+}
+
+/**
+ * Terminal bytes per second to each client in steady state: the stream's bytes over the time
+ * clients received it (`bytes.stream` ÷ `stream.ms`), so neither the screen and scrollback sent on
+ * connect (which grow with the session's age) nor the connection ramp count. Null without them.
+ */
+export function steadyStreamRate(p: PointResult): number | null {
+  const bytes = m(p, 'bytes.stream');
+  const ms = m(p, 'stream.ms');
+  return bytes !== null && ms !== null && ms > 0 ? bytes / (ms / 1000) : null;
 }
 
 export function firstPoint(doc: ResultsDocument): PointResult {

@@ -261,11 +261,7 @@ async function readingHub<T>(hub: HubHandle, work: () => Promise<T>): Promise<{ 
   return { result, servers: { serverCpu: cpu / seconds, serverWait: wait / seconds, storeBusy: fsync / seconds } };
 }
 
-interface TerminalRun {
-  document: ResultsDocument;
-  exitCode: number;
-  output: string;
-  file: string;
+interface TerminalRun extends Pick<LevelRun, 'document' | 'exitCode' | 'output' | 'file'> {
   /** The server's CPU-seconds and run-queue seconds over the load, and the load's wall seconds. */
   cpu: number;
   wait: number;
