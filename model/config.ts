@@ -210,11 +210,12 @@ export interface TerminalServerConfig {
    */
   sessionsPerServer?: number;
   /**
-   * CPU seconds per frame of one process that reads every client of the server's sessions (a
-   * load generator standing in for the dashboards): a frame also waits there for the frames it
-   * is reading. Optional: 0 when absent (each watcher reads its own).
+   * Seconds per frame of one process that reads every client of the server's sessions (a load
+   * generator standing in for the dashboards), as frames pass through it: a second event loop
+   * after the server's, which governs the wait when it is the slower. Optional: absent when each
+   * watcher reads its own.
    */
-  readerCpuPerFrame?: number;
+  readerTimePerFrame?: number;
 }
 
 export type DeploymentKind = 'local' | 'ssh-tunnel' | 'alb-wss' | 'fargate';

@@ -138,11 +138,11 @@ describe('a validation level as a model scenario', () => {
     profile.figures[FIGURES.inputWire] = n({ kind: 'curve', points: [[1000, 40], [100000, 60]] }, 'B');
     const percentiles = (at: number) => Array.from({ length: 99 }, (_, k) => at * (1 + k / 98));
     profile.figures[FIGURES.echoLatency] = n({ kind: 'curve', points: [[1000, ...percentiles(0.001)], [100000, ...percentiles(0.003)]] }, 's');
-    profile.figures[FIGURES.readerCpuPerFrame] = n(2e-5, 's');
+    profile.figures[FIGURES.readerTimePerFrame] = n(2e-5, 's');
     const level = levelConfig(loaded.base, v, v.levels[0]!, profile, 1);
     const t = (v.outputRate - 1000) / 99000;
     expect(level.config.terminal.sessionsPerServer).toBe(v.sessions);
-    expect(level.config.terminal.readerCpuPerFrame).toBe(2e-5);
+    expect(level.config.terminal.readerTimePerFrame).toBe(2e-5);
     expect(level.config.workload.task.terminalOutput).toBeCloseTo(v.outputRate + v.rate * (40 + t * 20), 6);
     const echo = level.config.terminal.echoLatency as { kind: string; samples: number[] };
     expect(echo.kind).toBe('empirical');
@@ -219,7 +219,7 @@ describe('agentscale calibrate and validate, live', () => {
   const started = Date.now();
 
   it('calibrate writes a profile with every figure, how it was measured, the date and the machine', async () => {
-    const r = await agentscale('calibrate', '--out', profile, '--window', '0.5', '--syncs', '50', '--quiet');
+    const r = await agentscale('calibrate', '--out', profile, '--window', '0.5', '--syncs', '50', '--starts', '1', '--quiet');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const p = await readProfile(profile);

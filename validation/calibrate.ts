@@ -15,7 +15,7 @@ import { LatencyHistogram, info, machineInfo, type PointResult } from '../lib/in
 import { runLoadgen } from './load.js';
 import { steadyStreamRate } from './metrics.js';
 import { warmSessions } from './warm.js';
-import { choosePinning, cpuBetween, cpuOfPids, cpuSeconds, descendantPids, type Pinning } from './processes.js';
+import { choosePinning, cpuBetween, onCore, cpuOfPids, cpuSeconds, descendantPids, type Pinning } from './processes.js';
 import { FIGURES, PROFILE_KIND, type CalibrationFigure, type CalibrationProfile } from './profile.js';
 import { hubCounters, startAgentServerProcess, startHubProcess, tmuxServerPid } from './stack.js';
 import { solve2, quantiles } from './stats.js';
@@ -31,6 +31,8 @@ export interface CalibrateOptions {
   window?: number;
   /** Synced writes to time (default 300). */
   syncs?: number;
+  /** Freshly started servers per output rate whose round trips are pooled for the echo (default 3). */
+  echoStarts?: number;
   pin?: boolean;
   progress?: (line: string) => void;
 }
@@ -44,20 +46,23 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrationP
   await mkdir(options.workDir, { recursive: true });
   const figures: Record<string, CalibrationFigure> = {};
   try {
-    let direct: number[] | undefined;
-    if (parts.includes('store')) {
-      say('calibrate: timing synced writes');
-      direct = await timeSyncs(options.workDir, options.syncs ?? 300);
-      figures[FIGURES.syncWrite] = timing(direct, ['hub.store.syncWrite'], `${direct.length} appends of 256 B, each followed by fsync, in ${options.workDir} (the samples themselves)`);
-    }
-    if (parts.includes('hub')) {
-      say('calibrate: hub CPU per frame and fsync time in the hub');
-      Object.assign(figures, await calibrateHub(options.workDir, pinning, options.window ?? 4, direct));
-    }
-    if (parts.includes('terminal')) {
-      say('calibrate: agent server CPU, frames and echo latency');
-      Object.assign(figures, await calibrateTerminal(options.workDir, pinning, options.window ?? 4));
-    }
+    // The clients calibrate holds itself read on the load generator's core, as validation's do.
+    await onCore(pinning.loadgen, async () => {
+      let direct: number[] | undefined;
+      if (parts.includes('store')) {
+        say('calibrate: timing synced writes');
+        direct = await timeSyncs(options.workDir, options.syncs ?? 300);
+        figures[FIGURES.syncWrite] = timing(direct, ['hub.store.syncWrite'], `${direct.length} appends of 256 B, each followed by fsync, in ${options.workDir} (the samples themselves)`);
+      }
+      if (parts.includes('hub')) {
+        say('calibrate: hub CPU per frame and fsync time in the hub');
+        Object.assign(figures, await calibrateHub(options.workDir, pinning, options.window ?? 4, direct));
+      }
+      if (parts.includes('terminal')) {
+        say('calibrate: agent server CPU, frames and echo latency');
+        Object.assign(figures, await calibrateTerminal(options.workDir, pinning, options.window ?? 4, options.echoStarts ?? 3));
+      }
+    });
   } finally {
     await rm(options.workDir, { recursive: true, force: true });
   }
@@ -216,7 +221,7 @@ const ECHO_RATES = [1000, 10000, 100000];
 /** Inputs per second per session of the echo step's two runs: sparse (one session, twice the window), dense (three times). */
 const SPARSE_INPUTS = 2;
 const DENSE_INPUTS = 10;
-/** Sessions, each with a writer and this many watchers, of the echo step's dense run. */
+/** Sessions, each with a writer and this many watchers, of the echo step's dense runs. */
 const ECHO_SESSIONS = 4;
 const ECHO_WATCHERS = 2;
 /** Sessions are c0, c1, …; c0 is the one every other terminal step uses. */
@@ -226,7 +231,7 @@ const SESSION = `${SESSION_PREFIX}0`;
 const CPU_RATES = [3000, 30000];
 const CPU_CLIENTS = 100;
 
-async function calibrateTerminal(workDir: string, pinning: Pinning, window: number): Promise<Record<string, CalibrationFigure>> {
+async function calibrateTerminal(workDir: string, pinning: Pinning, window: number, echoStarts: number): Promise<Record<string, CalibrationFigure>> {
   const curve: [number, number, number][] = [];
   type Sample = Awaited<ReturnType<typeof sample>>;
   const rows: { rate: number; one: Sample; all: Sample }[] = [];
@@ -247,36 +252,7 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
       const one = await sample(server.child.pid, tally, window, await producerPids(server.child.pid, socket));
       curve.push([rate, one.bytes, one.frames]);
       ones.push({ rate, one });
-      if (ECHO_RATES.includes(rate)) {
-        // Round trips at light load give the echo path's latency, once the agents are past their
-        // start-up (as in validation: see warm.ts), on ECHO_SESSIONS sessions: how many sessions
-        // share tmux and the core shapes the path (one alone had a 5–20 % higher median and a
-        // lower p95 than four). Two runs that differ only in how fast a writer types give the
-        // bytes on the wire each input adds (the agent echoes it): the slope of the steady stream.
-        const names = Array.from({ length: ECHO_SESSIONS }, (_, k) => `${SESSION_PREFIX}${k}`);
-        await warmSessions(server.port, names, Math.max(1, 2 * window) * 1000);
-        const echoRun = async (shape: string[], inputs: number, seconds: number, seed: number): Promise<PointResult | undefined> => {
-          const run = await runLoadgen(
-            [`ws://127.0.0.1:${server.port}/term?name=${SESSION_PREFIX}{i}`, '--protocol', 'maestro', ...shape, '-r', `${inputs}/s`, '-d', `${seconds}s`, '--seed', String(seed)],
-            path.join(workDir, 'scratch', `echo-${rate}-${inputs}.json`),
-            pinning.loadgen,
-          );
-          return run.document.points[0];
-        };
-        const sparse = await echoRun(['-c', '1', '-w', '0'], SPARSE_INPUTS, Math.max(2, 2 * window), 12 + 2 * i);
-        const dense = await echoRun(['-c', String(ECHO_SESSIONS), '-w', String(ECHO_WATCHERS)], DENSE_INPUTS, Math.max(2, 3 * window), 13 + 2 * i);
-        // The latency from the dense run only: hundreds of round trips, where the sparse run's
-        // handful would add only noise to the tail.
-        const encoded = dense?.histograms?.['latency.rtt'];
-        if (encoded && encoded.count > 0) {
-          const h = LatencyHistogram.decode(encoded);
-          echo.push({ rate, percentiles: Array.from({ length: 99 }, (_, k) => Number(h.percentileSeconds(k + 1).toPrecision(4))), count: h.count });
-        }
-        const few = sparse ? steadyStreamRate(sparse) : null;
-        const many = dense ? steadyStreamRate(dense) : null;
-        if (few !== null && many !== null) inputWire.push([rate, Math.max(0, (many - few) / (DENSE_INPUTS - SPARSE_INPUTS))]);
-        if (rate === READER_RATE) reader = await readerCost(url, workDir, pinning, window, one.frames);
-      }
+      if (rate === READER_RATE) reader = await readerPace(url, workDir, pinning, window);
       if (CPU_RATES.includes(rate)) {
         sockets.push(...(await openWatchers(url, CPU_CLIENTS - 1, tally)));
         await sleep(Math.min(1, window) * 1000);
@@ -287,6 +263,11 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
       for (const s of sockets) s.terminate();
       await server.stop();
     }
+  }
+  for (const [i, rate] of ECHO_RATES.entries()) {
+    const timed = await timeEcho(rate, i, workDir, pinning, window, echoStarts);
+    if (timed.rtt.count > 0) echo.push({ rate, percentiles: Array.from({ length: 99 }, (_, k) => Number(timed.rtt.percentileSeconds(k + 1).toPrecision(4))), count: timed.rtt.count });
+    if (timed.inputWire !== undefined) inputWire.push([rate, timed.inputWire]);
   }
   // Extra CPU for the extra clients = Δframes × cpuPerFrame + Δbytes × cpuPerByte, at each rate.
   const eq = rows.map((r) => ({ frames: r.all.frames - r.one.frames, bytes: r.all.bytes - r.one.bytes, cpu: r.all.cpu - r.one.cpu }));
@@ -308,18 +289,18 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
       value: { kind: 'curve', points: inputWire.map(([r, b]) => [r, Number(b.toPrecision(4))]) },
       unit: '[B/s written, B on the wire per input]',
       sets: ['workload.task.terminalOutput (plus inputs per second × this)'],
-      method: `the echo step's clients at ${SPARSE_INPUTS} and ${DENSE_INPUTS} inputs/s per session (twice and three times the window): the difference of their steady streams (bytes.stream ÷ stream.ms) per input, fake agent at ${ECHO_RATES.join(', ')} B/s; linear between the rates`,
+      method: `the echo step's clients at ${SPARSE_INPUTS} inputs/s (one session on the first start, twice the window) and ${DENSE_INPUTS} inputs/s per session (every start, three times the window): the difference of their steady streams (bytes.stream ÷ stream.ms) per input, fake agent at ${ECHO_RATES.join(', ')} B/s; linear between the rates`,
       n: inputWire.length,
     };
   }
   Object.assign(out, sharedCoreFigures(ones, perFrame, perByte, window));
-  if (reader) out[FIGURES.readerCpuPerFrame] = reader;
+  if (reader) out[FIGURES.readerTimePerFrame] = reader;
   if (echo.length > 0) {
     out[FIGURES.echoLatency] = {
       value: { kind: 'curve', points: echo.map((e) => [e.rate, ...e.percentiles]) },
       unit: '[B/s written, then the 1st–99th percentiles of the echo in s]',
       sets: ['terminal.echoLatency (the percentiles, linear between the rates)'],
-      method: `round trips of typed markers at light load (${ECHO_SESSIONS} sessions, each a writer at ${DENSE_INPUTS} inputs/s and ${ECHO_WATCHERS} watchers, for three times the window, agents warmed first), fake agent at ${ECHO_RATES.join(', ')} B/s, each with a fresh server: the 1st–99th percentiles of latency.rtt at each rate`,
+      method: `round trips of typed markers at light load (${ECHO_SESSIONS} sessions, each a writer at ${DENSE_INPUTS} inputs/s and ${ECHO_WATCHERS} watchers, for three times the window, agents warmed first), fake agent at ${ECHO_RATES.join(', ')} B/s, on ${echoStarts} freshly started servers per rate with no other client: the 1st–99th percentiles of latency.rtt at each rate, the starts pooled`,
       n: echo.reduce((n, e) => n + e.count, 0),
       summary: Object.fromEntries(echo.flatMap((e) => [[`p50@${e.rate}`, e.percentiles[49]!], [`p95@${e.rate}`, e.percentiles[94]!], [`p99@${e.rate}`, e.percentiles[98]!]])),
     };
@@ -327,35 +308,88 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
   return out;
 }
 
+/**
+ * The echo path at one output rate, timed as validation times a light level: on `starts` freshly
+ * started servers (one start is one draw of the echo path) with nothing else attached, each with
+ * its ECHO_SESSIONS sessions warmed (see warm.ts), then a dense run: a writer at DENSE_INPUTS/s and
+ * ECHO_WATCHERS watchers per session for three times the window. The round trips of every start
+ * are pooled. (A client of calibrate's own on a session, as the wire step has, comes before the
+ * writer in the fan-out: with one, the median was 10–20 % above validation's on the same shape.)
+ * The first start also runs a sparse one before its dense run, one session typing
+ * SPARSE_INPUTS/s for twice the window: the difference of their steady streams per input is the
+ * bytes each typed input adds (the agent echoes it).
+ */
+async function timeEcho(rate: number, index: number, workDir: string, pinning: Pinning, window: number, starts: number): Promise<{ rtt: LatencyHistogram; inputWire?: number }> {
+  const rtt = new LatencyHistogram();
+  const streams: { sparse?: number; dense: number[] } = { dense: [] };
+  const names = Array.from({ length: ECHO_SESSIONS }, (_, k) => `${SESSION_PREFIX}${k}`);
+  for (let start = 0; start < starts; start++) {
+    const server = await startAgentServerProcess({ outputRate: rate, tmuxSocket: `agentscale-calib-${process.pid}-echo-${index}-${start}`, core: pinning.servers, seed: 1 + start });
+    try {
+      await warmSessions(server.port, names, Math.max(1, 2 * window) * 1000);
+      const echoRun = async (shape: string[], inputs: number, seconds: number, seed: number): Promise<PointResult | undefined> => {
+        const run = await runLoadgen(
+          [`ws://127.0.0.1:${server.port}/term?name=${SESSION_PREFIX}{i}`, '--protocol', 'maestro', ...shape, '-r', `${inputs}/s`, '-d', `${Math.max(2, seconds)}s`, '--seed', String(seed)],
+          path.join(workDir, 'scratch', `echo-${rate}-${start}-${inputs}.json`),
+          pinning.loadgen,
+        );
+        return run.document.points[0];
+      };
+      if (start === 0) {
+        const sparse = await echoRun(['-c', '1', '-w', '0'], SPARSE_INPUTS, 2 * window, 12 + index);
+        const few = sparse ? steadyStreamRate(sparse) : null;
+        if (few !== null) streams.sparse = few;
+      }
+      const dense = await echoRun(['-c', String(ECHO_SESSIONS), '-w', String(ECHO_WATCHERS)], DENSE_INPUTS, 3 * window, 20 + 10 * index + start);
+      // The latency from the dense runs only: hundreds of round trips, where the sparse run's
+      // handful would add only noise to the tail.
+      const encoded = dense?.histograms?.['latency.rtt'];
+      if (encoded && encoded.count > 0) rtt.add(LatencyHistogram.decode(encoded));
+      const stream = dense ? steadyStreamRate(dense) : null;
+      if (stream !== null) streams.dense.push(stream);
+    } finally {
+      await server.stop();
+    }
+  }
+  const dense = streams.dense.length > 0 ? streams.dense.reduce((a, b) => a + b, 0) / streams.dense.length : undefined;
+  const inputWire = streams.sparse !== undefined && dense !== undefined ? Math.max(0, (dense - streams.sparse) / (DENSE_INPUTS - SPARSE_INPUTS)) : undefined;
+  return { rtt, ...(inputWire !== undefined ? { inputWire } : {}) };
+}
+
 /** Output rate and watchers of the reader step. */
 const READER_RATE = 10000;
 const READER_WATCHERS = 99;
 
 /**
- * The load generator's CPU per frame it reads (in validation one generator process reads every
- * client's stream): its CPU with a writer and READER_WATCHERS watchers against a writer alone,
- * both typing sparsely for twice the window, per extra frame (watchers × frames per second).
+ * The pace of the load generator (in validation one process reads every client) along a fan-out:
+ * one session with a writer typing DENSE_INPUTS/s and READER_WATCHERS watchers, twice the window.
+ * The server sends a frame to the writer first, then to each watcher in turn, and the generator
+ * reads them as they come; the k-th watcher gets it (k × the slower loop's time per frame) after
+ * the writer, so the mean fan-out delivery less the mean round trip, over the mean position
+ * ((watchers + 1) / 2), is the slower loop's time per frame: the generator's when it is the
+ * slower, the server's send (which the model has already) when it keeps pace. Its CPU per frame
+ * is no measure of this: part of that work (collection, timers, counting) is off the path.
  */
-async function readerCost(url: string, workDir: string, pinning: Pinning, window: number, framesPerSecond: number): Promise<CalibrationFigure | undefined> {
-  const cpu: number[] = [];
-  for (const watchers of [0, READER_WATCHERS]) {
-    const run = await runLoadgen(
-      [url, '--protocol', 'maestro', '-c', '1', '-w', String(watchers), '-r', `${SPARSE_INPUTS}/s`, '-d', `${Math.max(2, 2 * window)}s`, '--seed', '40'],
-      path.join(workDir, 'scratch', `reader-${watchers}.json`),
-      pinning.loadgen,
-    );
-    const used = run.document.points[0]?.metrics['generator.cpu']?.value;
-    if (used === undefined) return undefined;
-    cpu.push(used);
-  }
-  if (!(framesPerSecond > 0)) return undefined;
+async function readerPace(url: string, workDir: string, pinning: Pinning, window: number): Promise<CalibrationFigure | undefined> {
+  const run = await runLoadgen(
+    [url, '--protocol', 'maestro', '-c', '1', '-w', String(READER_WATCHERS), '-r', `${DENSE_INPUTS}/s`, '-d', `${Math.max(2, 2 * window)}s`, '--seed', '40'],
+    path.join(workDir, 'scratch', 'reader.json'),
+    pinning.loadgen,
+  );
+  const point = run.document.points[0];
+  const mean = (key: string): number | undefined => {
+    const encoded = point?.histograms?.[key];
+    return encoded && encoded.count > 0 ? LatencyHistogram.decode(encoded).meanSeconds() : undefined;
+  };
+  const [fanout, rtt] = [mean('latency.fanout'), mean('latency.rtt')];
+  if (fanout === undefined || rtt === undefined) return undefined;
   return {
-    value: Math.max(0, (cpu[1]! - cpu[0]!) / (READER_WATCHERS * framesPerSecond)),
+    value: Math.max(0, (fanout - rtt) / ((READER_WATCHERS + 1) / 2)),
     unit: 's',
-    sets: ['terminal.readerCpuPerFrame'],
-    method: `load generator CPU (generator.cpu) on one session, fake agent at ${READER_RATE} B/s, a writer typing ${SPARSE_INPUTS}/s with 0 and with ${READER_WATCHERS} watchers, twice the window each: the difference per extra frame (${READER_WATCHERS} × ${framesPerSecond.toPrecision(3)} frames/s)`,
-    n: 2,
-    summary: { 'cpu@0': cpu[0]!, [`cpu@${READER_WATCHERS}`]: cpu[1]! },
+    sets: ['terminal.readerTimePerFrame'],
+    method: `one session, fake agent at ${READER_RATE} B/s, a writer typing ${DENSE_INPUTS}/s and ${READER_WATCHERS} watchers, twice the window, all read by one load generator: (mean fan-out delivery − mean round trip) ÷ the watchers' mean position (${(READER_WATCHERS + 1) / 2}), the time per frame of the slower of the server and the generator`,
+    n: 1,
+    summary: { 'fanout.mean': fanout, 'rtt.mean': rtt },
   };
 }
 

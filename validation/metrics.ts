@@ -52,7 +52,8 @@ const wait: MetricDef = { key: 'diag.serverCpuWait', label: 'server runnable but
 /**
  * Diagnostics of the load generator itself: on its one core it reads every frame of every watcher,
  * and when it is busy its own queueing shows up in the latencies it times (the model has it as
- * `terminal.readerCpuPerFrame` when the profile does; a real watcher is a browser of its own).
+ * `terminal.readerTimePerFrame`, its pace along a fan-out, when the profile does; a real watcher
+ * is a browser of its own).
  */
 const generator: MetricDef[] = [
   { key: 'diag.generatorCpu', label: "load generator's CPU (fraction of its core)", unit: 'fraction', measured: (p) => m(p, 'generator.cpu'), predicted: () => null },

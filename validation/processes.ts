@@ -2,7 +2,7 @@
 // argument vector (never a shell), optionally pinned to a core with `taskset -c`, stopped with
 // SIGTERM (then SIGKILL after a grace period), and their CPU time read from /proc.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +28,23 @@ export function choosePinning(disabled = false): Pinning {
   if (cores < 2) return { note: `one core available: no pinning, the load generator shares the servers' core` };
   if (!existsSync('/usr/bin/taskset') && !existsSync('/bin/taskset')) return { note: 'taskset not found: no pinning' };
   return { servers: '0', loadgen: String(cores - 1), note: `servers pinned to core 0, load generator to core ${cores - 1} (taskset -c)` };
+}
+
+/**
+ * Runs `work` with this process (every thread) on `core`, then gives it back the cores it had:
+ * clients this process holds itself then read off the servers' core, as the load generator does.
+ */
+export async function onCore<T>(core: string | undefined, work: () => Promise<T>): Promise<T> {
+  if (core === undefined) return work();
+  const pid = String(process.pid);
+  // "pid 123's current affinity list: 0,1"
+  const before = execFileSync('taskset', ['-c', '-p', pid], { encoding: 'utf8' }).split(':').pop()!.trim();
+  execFileSync('taskset', ['-a', '-c', '-p', core, pid], { stdio: 'ignore' });
+  try {
+    return await work();
+  } finally {
+    execFileSync('taskset', ['-a', '-c', '-p', before, pid], { stdio: 'ignore' });
+  }
 }
 
 export interface Child {

@@ -49,7 +49,7 @@ export const FIGURES = {
   cpuPerByte: 'terminal.cpuPerByte',
   wireCurve: 'terminal.wire',
   inputWire: 'terminal.inputWire',
-  readerCpuPerFrame: 'terminal.readerCpuPerFrame',
+  readerTimePerFrame: 'terminal.readerTimePerFrame',
   echoLatency: 'terminal.echoLatency',
   cpuAtRestPerSession: 'terminal.cpuAtRestPerSession',
   tmuxCpuAtRestPerSession: 'terminal.tmuxCpuAtRestPerSession',

@@ -12,6 +12,7 @@ interface CalibrateArgs {
   parts: string;
   window: number;
   syncs: number;
+  starts: number;
   pin: boolean;
   quiet: boolean;
 }
@@ -25,9 +26,10 @@ export const calibrateCommand: AnyCommand = {
       .option('parts', { type: 'string', default: CALIBRATION_PARTS.join(','), describe: `what to measure, comma-separated: ${CALIBRATION_PARTS.join(', ')}` })
       .option('window', { type: 'number', default: 4, describe: 'seconds per measuring window (hub run, each terminal step); shorter is noisier' })
       .option('syncs', { type: 'number', default: 300, describe: 'synced 256-byte appends to time for the store' })
+      .option('starts', { type: 'number', default: 3, describe: 'freshly started servers per output rate whose round trips are pooled for the echo latency (one start is one draw of it)' })
       .option('pin', { type: 'boolean', default: true, describe: 'pin servers to core 0 and the load generator to the last core with taskset (--no-pin: no pinning)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress messages on stderr' })
-      .example('$0 calibrate --out calibration.yaml', 'all parts, about three minutes')
+      .example('$0 calibrate --out calibration.yaml', 'all parts, about five minutes')
       .example('$0 calibrate --parts terminal --window 2 -o term.yaml', 'the terminal figures only, quickly'),
   handler: async (raw: Record<string, unknown>) => {
     const argv = raw as unknown as CalibrateArgs;
@@ -37,8 +39,9 @@ export const calibrateCommand: AnyCommand = {
     if (bad.length > 0 || parts.length === 0) throw new UserError(`--parts: expected some of ${CALIBRATION_PARTS.join(', ')}, found ${argv.parts}`, EXIT.usage);
     if (!(argv.window > 0)) throw new UserError(`--window: expected seconds above 0, found ${argv.window}`, EXIT.usage);
     if (!(Number.isInteger(argv.syncs) && argv.syncs >= 10)) throw new UserError(`--syncs: expected a whole number ≥ 10, found ${argv.syncs}`, EXIT.usage);
+    if (!(Number.isInteger(argv.starts) && argv.starts >= 1)) throw new UserError(`--starts: expected a whole number ≥ 1, found ${argv.starts}`, EXIT.usage);
     const out = path.resolve(argv.out);
-    const profile = await calibrate({ workDir: path.join(path.dirname(out), `.calibrate-${process.pid}`), parts: parts as CalibrationPart[], window: argv.window, syncs: argv.syncs, pin: argv.pin });
+    const profile = await calibrate({ workDir: path.join(path.dirname(out), `.calibrate-${process.pid}`), parts: parts as CalibrationPart[], window: argv.window, syncs: argv.syncs, echoStarts: argv.starts, pin: argv.pin });
     await writeProfile(out, profile);
     for (const [name, f] of Object.entries(profile.figures)) {
       const shown = typeof f.value === 'number' ? `${Number(f.value.toPrecision(4))} ${f.unit}` : describeShape(f.value, f.unit, f.summary);

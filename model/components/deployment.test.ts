@@ -123,15 +123,22 @@ describe('deployments', () => {
     expect(Math.abs(diff - expected)).toBeLessThanOrEqual(halfWidth);
   });
 
-  it('a process reading every client adds its own M/D/1 wait for the frames it is reading', () => {
-    const read = 3 * frameCpu(heavy);
+  it('a process reading every client after the server: the wait and pace are those of the slower loop alone (Friedman), not both', () => {
+    const send = frameCpu(heavy);
+    const wait = (perFrame: number) => {
+      const job = 50 * perFrame;
+      const rho = framesPerSecond(heavy, 10_000) * job;
+      return (rho * job) / (2 * (1 - rho));
+    };
     const base = meanProbe(heavy);
-    const withReader = meanProbe({ ...heavy, readerCpuPerFrame: read });
-    const job = 50 * read;
-    const rho = framesPerSecond(heavy, 10_000) * job;
-    const expected = (rho * job) / (2 * (1 - rho));
-    const halfWidth = Math.hypot(base.halfWidth, withReader.halfWidth);
+    // A reader three times slower than the server's sends: its wait and pace replace the server's
+    // (a watcher at a random one of the 50 positions: 25.5 frames' time on average).
+    const slow = meanProbe({ ...heavy, readerTimePerFrame: 3 * send });
+    const expected = wait(3 * send) - wait(send) + 25.5 * (3 * send - send);
+    const halfWidth = Math.hypot(base.halfWidth, slow.halfWidth);
     expect(expected).toBeGreaterThan(4 * halfWidth);
-    expect(Math.abs(withReader.mean - base.mean - expected)).toBeLessThanOrEqual(halfWidth);
+    expect(Math.abs(slow.mean - base.mean - expected)).toBeLessThanOrEqual(halfWidth);
+    // A faster reader keeps up: the same draws, the same probes.
+    expect(meanProbe({ ...heavy, readerTimePerFrame: send / 3 }).mean).toBe(base.mean);
   });
 });

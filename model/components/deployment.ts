@@ -116,8 +116,9 @@ export class Deployment {
    * Delivery latency of one terminal frame written now to a watcher picked at random (or the one
    * at position `at`, 1 being the session's first client, which the server sends to first): the wait in
    * the terminal server's event loop for the frames it is already sending, then the sends before
-   * this watcher's (one after another), at the CPU rate the machine would give them now, the wait
-   * in a process that reads every client if there is one, then the network path of the deployment.
+   * this watcher's (one after another), at the CPU rate the machine would give them now, then the
+   * network path of the deployment. A process that reads every client, if there is one, is a
+   * second event loop after the server's: the wait and the pace are the slower loop's.
    */
   probe(source: ProbeSource, rng: Rng, at?: number): number {
     const t = this.terminal;
@@ -131,9 +132,12 @@ export class Deployment {
     const ownFanout = sessions * fanoutCpu(t, this.bytesPerSecond, watchers);
     const send = cpuTime(frameCpu(t), source.cpu, ownFanout);
     const frames = sessions * framesPerSecond(t, this.bytesPerSecond);
-    // A process reading every client waits likewise for the frames it is reading.
-    const reader = t.readerCpuPerFrame ? eventLoopWait(frames, watchers * t.readerCpuPerFrame, rng) : 0;
-    const serverSide = eventLoopWait(frames, watchers * send, rng) + position * send + reader;
+    // A process reading every client (if there is one) takes the fan-outs in turn after the
+    // server: two FIFO loops in series with constant service times, through which a frame waits
+    // as long as at the slower of them alone (Friedman 1965), not at each in turn.
+    // The frames of one fan-out likewise reach the watchers at the slower loop's pace.
+    const slowest = Math.max(send, t.readerTimePerFrame ?? 0);
+    const serverSide = eventLoopWait(frames, watchers * slowest, rng) + position * slowest;
     const network = (this.config.remoteDashboards ? this.uplink.oneWayDelay(frame) : source.siteOneWay) + (this.echo ? this.echo.sample(rng) : 0);
     switch (this.config.kind) {
       case 'local':
