@@ -13,8 +13,8 @@ import path from 'node:path';
 import { WebSocket } from 'ws';
 import { LatencyHistogram, info, machineInfo, type PointResult } from '../lib/index.js';
 import { runLoadgen } from './load.js';
-import { steadyStreamRate } from './metrics.js';
-import { warmSessions } from './warm.js';
+import { firstPoint, steadyStreamRate } from './metrics.js';
+import { measureTerminalRun, type TerminalLoad } from './terminal-run.js';
 import { choosePinning, cpuBetween, onCore, cpuOfPids, cpuSeconds, descendantPids, type Pinning } from './processes.js';
 import { FIGURES, PROFILE_KIND, type CalibrationFigure, type CalibrationProfile } from './profile.js';
 import { hubCounters, startAgentServerProcess, startHubProcess, tmuxServerPid } from './stack.js';
@@ -224,9 +224,8 @@ const DENSE_INPUTS = 10;
 /** Sessions, each with a writer and this many watchers, of the echo step's dense runs. */
 const ECHO_SESSIONS = 4;
 const ECHO_WATCHERS = 2;
-/** Sessions are c0, c1, …; c0 is the one every other terminal step uses. */
-const SESSION_PREFIX = 'c';
-const SESSION = `${SESSION_PREFIX}0`;
+/** The session the wire, CPU and reader steps use. */
+const SESSION = 'c0';
 /** Output rates of the CPU step (1 client, then CPU_CLIENTS). */
 const CPU_RATES = [3000, 30000];
 const CPU_CLIENTS = 100;
@@ -289,7 +288,7 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
       value: { kind: 'curve', points: inputWire.map(([r, b]) => [r, Number(b.toPrecision(4))]) },
       unit: '[B/s written, B on the wire per input]',
       sets: ['workload.task.terminalOutput (plus inputs per second × this)'],
-      method: `the echo step's clients at ${SPARSE_INPUTS} inputs/s (one session on the first start, twice the window) and ${DENSE_INPUTS} inputs/s per session (every start, three times the window): the difference of their steady streams (bytes.stream ÷ stream.ms) per input, fake agent at ${ECHO_RATES.join(', ')} B/s; linear between the rates`,
+      method: `the echo step's clients at ${SPARSE_INPUTS} inputs/s (one session on a start of its own, twice the window) and ${DENSE_INPUTS} inputs/s per session (every start, three times the window): the difference of their steady streams (bytes.stream ÷ stream.ms) per input, fake agent at ${ECHO_RATES.join(', ')} B/s; linear between the rates`,
       n: inputWire.length,
     };
   }
@@ -309,51 +308,35 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
 }
 
 /**
- * The echo path at one output rate, timed as validation times a light level: on `starts` freshly
- * started servers (one start is one draw of the echo path) with nothing else attached, each with
- * its ECHO_SESSIONS sessions warmed (see warm.ts), then a dense run: a writer at DENSE_INPUTS/s and
- * ECHO_WATCHERS watchers per session for three times the window. The round trips of every start
- * are pooled. (A client of calibrate's own on a session, as the wire step has, comes before the
- * writer in the fan-out: with one, the median was 10–20 % above validation's on the same shape.)
- * The first start also runs a sparse one before its dense run, one session typing
- * SPARSE_INPUTS/s for twice the window: the difference of their steady streams per input is the
- * bytes each typed input adds (the agent echoes it).
+ * The echo path at one output rate, timed as validation times a level (terminal-run.ts): on
+ * `starts` freshly started servers with nothing else attached (one start is one draw of the echo
+ * path), ECHO_SESSIONS sessions warmed for twice the window, then a writer at DENSE_INPUTS/s and
+ * ECHO_WATCHERS watchers per session for three times the window; the round trips of every start
+ * pooled. (A client of calibrate's own on a session, as the wire step has, comes before the writer
+ * in the fan-out: with one, the median was 10–20 % above validation's on the same shape.) One more
+ * start with one session typing SPARSE_INPUTS/s for twice the window: the difference of the steady
+ * streams per input is the bytes each typed input adds (the agent echoes it).
  */
 async function timeEcho(rate: number, index: number, workDir: string, pinning: Pinning, window: number, starts: number): Promise<{ rtt: LatencyHistogram; inputWire?: number }> {
+  const load = (sessions: number, watchers: number, inputs: number, duration: number): TerminalLoad => ({ sessions, watchers, rate: inputs, outputRate: rate, duration, warmup: Math.max(1, 2 * window) });
+  const run = async (shape: TerminalLoad, name: string, seed: number): Promise<PointResult | undefined> =>
+    firstPoint((await measureTerminalRun(shape, path.join(workDir, 'scratch', `echo-${rate}-${name}`), pinning, seed)).document);
   const rtt = new LatencyHistogram();
-  const streams: { sparse?: number; dense: number[] } = { dense: [] };
-  const names = Array.from({ length: ECHO_SESSIONS }, (_, k) => `${SESSION_PREFIX}${k}`);
+  const dense: number[] = [];
   for (let start = 0; start < starts; start++) {
-    const server = await startAgentServerProcess({ outputRate: rate, tmuxSocket: `agentscale-calib-${process.pid}-echo-${index}-${start}`, core: pinning.servers, seed: 1 + start });
-    try {
-      await warmSessions(server.port, names, Math.max(1, 2 * window) * 1000);
-      const echoRun = async (shape: string[], inputs: number, seconds: number, seed: number): Promise<PointResult | undefined> => {
-        const run = await runLoadgen(
-          [`ws://127.0.0.1:${server.port}/term?name=${SESSION_PREFIX}{i}`, '--protocol', 'maestro', ...shape, '-r', `${inputs}/s`, '-d', `${Math.max(2, seconds)}s`, '--seed', String(seed)],
-          path.join(workDir, 'scratch', `echo-${rate}-${start}-${inputs}.json`),
-          pinning.loadgen,
-        );
-        return run.document.points[0];
-      };
-      if (start === 0) {
-        const sparse = await echoRun(['-c', '1', '-w', '0'], SPARSE_INPUTS, 2 * window, 12 + index);
-        const few = sparse ? steadyStreamRate(sparse) : null;
-        if (few !== null) streams.sparse = few;
-      }
-      const dense = await echoRun(['-c', String(ECHO_SESSIONS), '-w', String(ECHO_WATCHERS)], DENSE_INPUTS, 3 * window, 20 + 10 * index + start);
-      // The latency from the dense runs only: hundreds of round trips, where the sparse run's
-      // handful would add only noise to the tail.
-      const encoded = dense?.histograms?.['latency.rtt'];
-      if (encoded && encoded.count > 0) rtt.add(LatencyHistogram.decode(encoded));
-      const stream = dense ? steadyStreamRate(dense) : null;
-      if (stream !== null) streams.dense.push(stream);
-    } finally {
-      await server.stop();
-    }
+    const point = await run(load(ECHO_SESSIONS, ECHO_WATCHERS, DENSE_INPUTS, Math.max(2, 3 * window)), `dense-${start}`, 1 + index + 1000 * start);
+    // The latency from the dense runs only: hundreds of round trips, where the sparse run's
+    // handful would add only noise to the tail.
+    const encoded = point?.histograms?.['latency.rtt'];
+    if (encoded && encoded.count > 0) rtt.add(LatencyHistogram.decode(encoded));
+    const stream = point ? steadyStreamRate(point) : null;
+    if (stream !== null) dense.push(stream);
   }
-  const dense = streams.dense.length > 0 ? streams.dense.reduce((a, b) => a + b, 0) / streams.dense.length : undefined;
-  const inputWire = streams.sparse !== undefined && dense !== undefined ? Math.max(0, (dense - streams.sparse) / (DENSE_INPUTS - SPARSE_INPUTS)) : undefined;
-  return { rtt, ...(inputWire !== undefined ? { inputWire } : {}) };
+  const sparsePoint = await run(load(1, 0, SPARSE_INPUTS, Math.max(2, 2 * window)), 'sparse', 1 + index);
+  const sparse = sparsePoint ? steadyStreamRate(sparsePoint) : null;
+  if (sparse === null || dense.length === 0) return { rtt };
+  const denseMean = dense.reduce((a, b) => a + b, 0) / dense.length;
+  return { rtt, inputWire: Math.max(0, (denseMean - sparse) / (DENSE_INPUTS - SPARSE_INPUTS)) };
 }
 
 /** Output rate and watchers of the reader step. */

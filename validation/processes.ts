@@ -201,3 +201,12 @@ export function cpuBetween(before: Map<number, number>, after: Map<number, numbe
   }
   return total;
 }
+
+/** A process's CPU-seconds and run-queue seconds over `work`, and the work's wall seconds. */
+export async function alongside<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; cpu: number; wait: number; seconds: number }> {
+  const cpu0 = cpuSeconds(pid);
+  const wait0 = runQueueSeconds(pid);
+  const t0 = performance.now();
+  const result = await work();
+  return { result, cpu: cpuSeconds(pid) - cpu0, wait: runQueueSeconds(pid) - wait0, seconds: (performance.now() - t0) / 1000 };
+}

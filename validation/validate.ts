@@ -14,10 +14,10 @@ import { drainTime, levelConfig, levelValues, type LevelValues } from './mapping
 import { llmPlan, type LlmDriverConfig } from './llm-driver.js';
 import { agentcomPlan, mergeDocuments, resolveOptions } from '../loadgen/index.js';
 import { firstPoint, metricsFor, saturationMetric, type ServerReadings } from './metrics.js';
-import { choosePinning, cliPath, cpuSeconds, runQueueSeconds, startChild, type Pinning } from './processes.js';
-import { warmSessions } from './warm.js';
+import { alongside, choosePinning, cliPath, startChild, type Pinning } from './processes.js';
 import { readProfile } from './profile.js';
-import { hubCounters, startAgentServerProcess, startClaudeEmulatorProcess, startHubProcess, type HubHandle } from './stack.js';
+import { measureTerminalRun, type TerminalRun } from './terminal-run.js';
+import { hubCounters, startClaudeEmulatorProcess, startHubProcess, type HubHandle } from './stack.js';
 import type { LevelReport, ValidationReport } from './report-types.js';
 import { writeValidationHtml } from './html.js';
 
@@ -161,7 +161,7 @@ async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, 
     const runs: TerminalRun[] = [];
     for (let r = 0; r < v.repeats; r++) {
       const name = v.repeats > 1 ? `level-${index + 1}.run-${r + 1}` : `level-${index + 1}`;
-      runs.push(await measureTerminalRun(v, l, path.join(outDir, 'levels', name), pinning.servers, pinning.loadgen, seed + index + 1000 * r));
+      runs.push(await measureTerminalRun({ ...l, duration: v.duration, warmup: v.warmup }, path.join(outDir, 'levels', name), pinning, seed + index + 1000 * r));
     }
     const seconds = runs.reduce((a, x) => a + x.seconds, 0);
     const servers: ServerReadings = { serverCpu: runs.reduce((a, x) => a + x.cpu, 0) / seconds, serverWait: runs.reduce((a, x) => a + x.wait, 0) / seconds };
@@ -243,15 +243,6 @@ interface LevelRun {
   repeats?: PointResult[];
 }
 
-/** A process's CPU-seconds and run-queue seconds over `work`, and the work's wall seconds. */
-async function alongside<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; cpu: number; wait: number; seconds: number }> {
-  const cpu0 = cpuSeconds(pid);
-  const wait0 = runQueueSeconds(pid);
-  const t0 = performance.now();
-  const result = await work();
-  return { result, cpu: cpuSeconds(pid) - cpu0, wait: runQueueSeconds(pid) - wait0, seconds: (performance.now() - t0) / 1000 };
-}
-
 /** The hub's CPU, run-queue wait and time in fsync, per second of `work`. */
 async function readingHub<T>(hub: HubHandle, work: () => Promise<T>): Promise<{ result: T; servers: ServerReadings }> {
   const before = await hubCounters(hub.url);
@@ -259,29 +250,6 @@ async function readingHub<T>(hub: HubHandle, work: () => Promise<T>): Promise<{ 
   const after = await hubCounters(hub.url);
   const fsync = (after.hub_store_fsync_seconds_sum ?? 0) - (before.hub_store_fsync_seconds_sum ?? 0);
   return { result, servers: { serverCpu: cpu / seconds, serverWait: wait / seconds, storeBusy: fsync / seconds } };
-}
-
-interface TerminalRun extends Pick<LevelRun, 'document' | 'exitCode' | 'output' | 'file'> {
-  /** The server's CPU-seconds and run-queue seconds over the load, and the load's wall seconds. */
-  cpu: number;
-  wait: number;
-  seconds: number;
-}
-
-/** One measured run of a terminal level: start the server, warm its sessions, load it, stop it. */
-async function measureTerminalRun(v: ValidationConfig, l: LevelValues, base: string, serverCore: string | undefined, loadgenCore: string | undefined, seed: number): Promise<TerminalRun> {
-  const file = `${base}.json`;
-  const profileFile = `${base}.loadgen.yaml`;
-  const server = await startAgentServerProcess({ outputRate: l.outputRate, tmuxSocket: `agentscale-validate-${process.pid}-${path.basename(base)}`, core: serverCore, seed });
-  try {
-    await writeFileAtomic(profileFile, YAML.stringify({ url: server.termUrl, protocol: 'maestro', connections: l.sessions, watchers: l.watchers, rate: `${l.rate}/s`, connectRate: '1000/s', duration: `${v.duration}s`, seed, name: path.basename(base).replace(/\.run-\d+$/, '') }));
-    // Agents are already working when watchers arrive: start every session and wait for its output.
-    await warmSessions(server.port, Array.from({ length: l.sessions }, (_, i) => `s${i}`), v.warmup * 1000);
-    const { result: run, cpu, wait, seconds } = await alongside(server.child.pid, () => runLoadgen(['--profile', profileFile], file, loadgenCore));
-    return { ...run, file, cpu, wait, seconds };
-  } finally {
-    await server.stop();
-  }
 }
 
 function relevantSources(base: ScenarioConfig, v: ValidationConfig): { name: string; value: string | number | boolean; source: string }[] {

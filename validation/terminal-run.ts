@@ -1,0 +1,51 @@
+// One measured run of a terminal load: a freshly started agent server whose sessions run the fake
+// agent, every session warmed, the load generator's maestro run from a profile file, the server
+// stopped. Validation's levels and calibration's echo step both time round trips this way, so
+// the two differ only in the load's shape.
+
+import path from 'node:path';
+import YAML from 'yaml';
+import { writeFileAtomic } from '../lib/index.js';
+import { runLoadgen, type LoadRun } from './load.js';
+import { alongside, type Pinning } from './processes.js';
+import { startAgentServerProcess } from './stack.js';
+import { warmSessions } from './warm.js';
+
+export interface TerminalLoad {
+  sessions: number;
+  /** Read-only watchers per session, besides its writer. */
+  watchers: number;
+  /** Inputs per second per session. */
+  rate: number;
+  /** The fake agent's output, bytes per second. */
+  outputRate: number;
+  /** Seconds of load. */
+  duration: number;
+  /** Seconds of typing into every session before the load. */
+  warmup: number;
+}
+
+export interface TerminalRun extends LoadRun {
+  /** The load generator's results document. */
+  file: string;
+  /** The server's CPU-seconds and run-queue seconds over the load, and the load's wall seconds. */
+  cpu: number;
+  wait: number;
+  seconds: number;
+}
+
+/** `base`.json (results) and `base`.loadgen.yaml (the generator's profile); the server is gone when this resolves. */
+export async function measureTerminalRun(load: TerminalLoad, base: string, pinning: Pinning, seed: number): Promise<TerminalRun> {
+  const file = `${base}.json`;
+  const profileFile = `${base}.loadgen.yaml`;
+  const server = await startAgentServerProcess({ outputRate: load.outputRate, tmuxSocket: `agentscale-${process.pid}-${path.basename(base)}`, core: pinning.servers, seed });
+  try {
+    await writeFileAtomic(profileFile, YAML.stringify({ url: server.termUrl, protocol: 'maestro', connections: load.sessions, watchers: load.watchers, rate: `${load.rate}/s`, connectRate: '1000/s', duration: `${load.duration}s`, seed, name: path.basename(base).replace(/\.run-\d+$/, '') }));
+    // Agents are already working when watchers arrive: start every session and wait for its output.
+    await warmSessions(server.port, Array.from({ length: load.sessions }, (_, i) => `s${i}`), load.warmup * 1000);
+    const { result: run, cpu, wait, seconds } = await alongside(server.child.pid, () => runLoadgen(['--profile', profileFile], file, pinning.loadgen));
+    return { ...run, file, cpu, wait, seconds };
+  } finally {
+    await server.stop();
+  }
+}
