@@ -279,6 +279,9 @@ describe('agentscale calibrate and validate, live', () => {
           expect(level.comparisons.find((x) => x.metric === 'latency.rtt.p50')!.measuredRuns).toHaveLength(2);
         }
         expect(html).toContain('runs ');
+        // The echo timed again at light load before each level, and the report says so.
+        for (const level of report.levels) expect(existsSync(path.join(out, 'levels', `echo-before-level-${level.index + 1}.json`))).toBe(true);
+        expect(report.calibration.figures.find((f) => f.name === FIGURES.echoLatency)?.method).toContain('before each level');
       }
       for (const name of metrics) expect(html).toContain(name);
       expect(report.calibrated.length).toBeGreaterThan(0);
@@ -289,7 +292,7 @@ describe('agentscale calibrate and validate, live', () => {
   it('leaves no server or tmux session running', async () => {
     const uid = process.getuid?.() ?? 0;
     const tmuxDir = `/tmp/tmux-${uid}`;
-    const sockets = existsSync(tmuxDir) ? readdirSync(tmuxDir).filter((n) => /^agentscale-(validate|calib)-/.test(n)) : [];
+    const sockets = existsSync(tmuxDir) ? readdirSync(tmuxDir).filter((n) => /^agentscale-(run|calib)-/.test(n)) : [];
     for (const name of sockets) {
       const r = await promisify(execFile)('tmux', ['-L', name, 'list-sessions']).then(() => 'alive', () => 'gone');
       expect(r, `tmux server ${name}`).toBe('gone');

@@ -15,6 +15,7 @@ import { LatencyHistogram, info, machineInfo, type PointResult } from '../lib/in
 import { runLoadgen } from './load.js';
 import { firstPoint, steadyStreamRate } from './metrics.js';
 import { measureTerminalRun, type TerminalLoad } from './terminal-run.js';
+import { ECHO_SHAPE, echoFigure, roundTrips } from './echo.js';
 import { choosePinning, cpuBetween, onCore, cpuOfPids, cpuSeconds, descendantPids, type Pinning } from './processes.js';
 import { FIGURES, PROFILE_KIND, type CalibrationFigure, type CalibrationProfile } from './profile.js';
 import { hubCounters, startAgentServerProcess, startHubProcess, tmuxServerPid } from './stack.js';
@@ -218,12 +219,9 @@ async function producerPids(serverPid: number, socket: string): Promise<number[]
 export const WIRE_RATES = [1000, 3000, 10000, 30000, 100000];
 /** Output rates at which the echo path is timed (percentiles at each) and the bytes of an input measured. */
 const ECHO_RATES = [1000, 10000, 100000];
-/** Inputs per second per session of the echo step's two runs: sparse (one session, twice the window), dense (three times). */
+/** Inputs per second of the echo step's sparse run (one session, twice the window); the dense runs are ECHO_SHAPE's. */
 const SPARSE_INPUTS = 2;
-const DENSE_INPUTS = 10;
-/** Sessions, each with a writer and this many watchers, of the echo step's dense runs. */
-const ECHO_SESSIONS = 4;
-const ECHO_WATCHERS = 2;
+const DENSE_INPUTS = ECHO_SHAPE.rate;
 /** The session the wire, CPU and reader steps use. */
 const SESSION = 'c0';
 /** Output rates of the CPU step (1 client, then CPU_CLIENTS). */
@@ -235,8 +233,8 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
   type Sample = Awaited<ReturnType<typeof sample>>;
   const rows: { rate: number; one: Sample; all: Sample }[] = [];
   const ones: { rate: number; one: Sample }[] = [];
-  // The echo path's percentiles at each echo rate (it slows as tmux redraws more).
-  const echo: { rate: number; percentiles: number[]; count: number }[] = [];
+  // The echo path's round trips at each echo rate (it slows as tmux redraws more).
+  const echo = new Map<number, LatencyHistogram>();
   const inputWire: [number, number][] = [];
   let reader: CalibrationFigure | undefined;
   for (const [i, rate] of WIRE_RATES.entries()) {
@@ -265,7 +263,7 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
   }
   for (const [i, rate] of ECHO_RATES.entries()) {
     const timed = await timeEcho(rate, i, workDir, pinning, window, echoStarts);
-    if (timed.rtt.count > 0) echo.push({ rate, percentiles: Array.from({ length: 99 }, (_, k) => Number(timed.rtt.percentileSeconds(k + 1).toPrecision(4))), count: timed.rtt.count });
+    echo.set(rate, timed.rtt);
     if (timed.inputWire !== undefined) inputWire.push([rate, timed.inputWire]);
   }
   // Extra CPU for the extra clients = Δframes × cpuPerFrame + Δbytes × cpuPerByte, at each rate.
@@ -294,24 +292,18 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
   }
   Object.assign(out, sharedCoreFigures(ones, perFrame, perByte, window));
   if (reader) out[FIGURES.readerTimePerFrame] = reader;
-  if (echo.length > 0) {
-    out[FIGURES.echoLatency] = {
-      value: { kind: 'curve', points: echo.map((e) => [e.rate, ...e.percentiles]) },
-      unit: '[B/s written, then the 1st–99th percentiles of the echo in s]',
-      sets: ['terminal.echoLatency (the percentiles, linear between the rates)'],
-      method: `round trips of typed markers at light load (${ECHO_SESSIONS} sessions, each a writer at ${DENSE_INPUTS} inputs/s and ${ECHO_WATCHERS} watchers, for three times the window, agents warmed first), fake agent at ${ECHO_RATES.join(', ')} B/s, on ${echoStarts} freshly started servers per rate with no other client: the 1st–99th percentiles of latency.rtt at each rate, the starts pooled`,
-      n: echo.reduce((n, e) => n + e.count, 0),
-      summary: Object.fromEntries(echo.flatMap((e) => [[`p50@${e.rate}`, e.percentiles[49]!], [`p95@${e.rate}`, e.percentiles[94]!], [`p99@${e.rate}`, e.percentiles[98]!]])),
-    };
-  }
+  const echoLatency = echoFigure(
+    echo,
+    `round trips of typed markers at light load (${ECHO_SHAPE.sessions} sessions, each a writer at ${ECHO_SHAPE.rate} inputs/s and ${ECHO_SHAPE.watchers} watchers, for three times the window, agents warmed first), fake agent at ${ECHO_RATES.join(', ')} B/s, on ${echoStarts} freshly started servers per rate with no other client: the 1st–99th percentiles of latency.rtt at each rate, the starts pooled`,
+  );
+  if (echoLatency) out[FIGURES.echoLatency] = echoLatency;
   return out;
 }
 
 /**
  * The echo path at one output rate, timed as validation times a level (terminal-run.ts): on
  * `starts` freshly started servers with nothing else attached (one start is one draw of the echo
- * path), ECHO_SESSIONS sessions warmed for twice the window, then a writer at DENSE_INPUTS/s and
- * ECHO_WATCHERS watchers per session for three times the window; the round trips of every start
+ * path), ECHO_SHAPE's sessions warmed for twice the window, then its writer and watchers per session for three times the window; the round trips of every start
  * pooled. (A client of calibrate's own on a session, as the wire step has, comes before the writer
  * in the fan-out: with one, the median was 10–20 % above validation's on the same shape.) One more
  * start with one session typing SPARSE_INPUTS/s for twice the window: the difference of the steady
@@ -324,11 +316,11 @@ async function timeEcho(rate: number, index: number, workDir: string, pinning: P
   const rtt = new LatencyHistogram();
   const dense: number[] = [];
   for (let start = 0; start < starts; start++) {
-    const point = await run(load(ECHO_SESSIONS, ECHO_WATCHERS, DENSE_INPUTS, Math.max(2, 3 * window)), `dense-${start}`, 1 + index + 1000 * start);
+    const point = await run(load(ECHO_SHAPE.sessions, ECHO_SHAPE.watchers, DENSE_INPUTS, Math.max(2, 3 * window)), `dense-${start}`, 1 + index + 1000 * start);
     // The latency from the dense runs only: hundreds of round trips, where the sparse run's
     // handful would add only noise to the tail.
-    const encoded = point?.histograms?.['latency.rtt'];
-    if (encoded && encoded.count > 0) rtt.add(LatencyHistogram.decode(encoded));
+    const timed = roundTrips(point);
+    if (timed) rtt.add(timed);
     const stream = point ? steadyStreamRate(point) : null;
     if (stream !== null) dense.push(stream);
   }

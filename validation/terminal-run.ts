@@ -38,7 +38,7 @@ export interface TerminalRun extends LoadRun {
 export async function measureTerminalRun(load: TerminalLoad, base: string, pinning: Pinning, seed: number): Promise<TerminalRun> {
   const file = `${base}.json`;
   const profileFile = `${base}.loadgen.yaml`;
-  const server = await startAgentServerProcess({ outputRate: load.outputRate, tmuxSocket: `agentscale-${process.pid}-${path.basename(base)}`, core: pinning.servers, seed });
+  const server = await startAgentServerProcess({ outputRate: load.outputRate, tmuxSocket: `agentscale-run-${process.pid}-${path.basename(base)}`, core: pinning.servers, seed });
   try {
     await writeFileAtomic(profileFile, YAML.stringify({ url: server.termUrl, protocol: 'maestro', connections: load.sessions, watchers: load.watchers, rate: `${load.rate}/s`, connectRate: '1000/s', duration: `${load.duration}s`, seed, name: path.basename(base).replace(/\.run-\d+$/, '') }));
     // Agents are already working when watchers arrive: start every session and wait for its output.

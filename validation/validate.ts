@@ -6,7 +6,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { EXIT, UserError, info, machineInfo, readResultsDocument, writeFileAtomic, writeResultsDocument, type PointResult, type ResultsDocument } from '../lib/index.js';
+import { EXIT, LatencyHistogram, UserError, info, machineInfo, readResultsDocument, writeFileAtomic, writeResultsDocument, type PointResult, type ResultsDocument } from '../lib/index.js';
 import { loadScenario, simulateReplication, type ReplicationResult, type ScenarioConfig, type TraceTask, type ValidationConfig } from '../model/index.js';
 import { compare, predictedFrom, saturationAgrees, saturationLevel, TARGETS, type Comparison } from './compare.js';
 import { runLoadgen } from './load.js';
@@ -15,7 +15,8 @@ import { llmPlan, type LlmDriverConfig } from './llm-driver.js';
 import { agentcomPlan, mergeDocuments, resolveOptions } from '../loadgen/index.js';
 import { firstPoint, metricsFor, saturationMetric, type ServerReadings } from './metrics.js';
 import { alongside, choosePinning, cliPath, startChild, type Pinning } from './processes.js';
-import { readProfile } from './profile.js';
+import { FIGURES, readProfile, type CalibrationProfile } from './profile.js';
+import { ECHO_SHAPE, echoFigure, roundTrips } from './echo.js';
 import { measureTerminalRun, type TerminalRun } from './terminal-run.js';
 import { hubCounters, startClaudeEmulatorProcess, startHubProcess, type HubHandle } from './stack.js';
 import type { LevelReport, ValidationReport } from './report-types.js';
@@ -44,7 +45,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
   if (!v) throw new UserError(`${loaded.file}: has no validation block`, EXIT.usage, ['add validation: { kind: terminal|hub, levels: [...] } (see the README, "Validating the model")']);
   const profileFile = options.calibration ?? (base.calibration ? path.resolve(path.dirname(options.scenario), base.calibration) : undefined);
   if (!profileFile) throw new UserError(`${loaded.file}: no calibration profile`, EXIT.usage, ['run agentscale calibrate --out calibration.yaml, then give --calibration calibration.yaml or set calibration: in the scenario']);
-  const profile = await readProfile(profileFile);
+  const calibration = await readProfile(profileFile);
   const pinning = choosePinning(options.pin === false);
   const seed = options.seed ?? base.seed;
   await mkdir(path.join(options.outDir, 'levels'), { recursive: true });
@@ -52,12 +53,23 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
 
   const loadBefore = os.loadavg();
   const measured: { values: LevelValues; run: LevelRun }[] = [];
+  // Terminal: the echo path timed again at light load before each level (see echoBetweenLevels).
+  const echoRuns = new Map<number, LatencyHistogram>();
   for (const [i, level] of v.levels.entries()) {
     const values = levelValues(v, level);
+    if (v.kind === 'terminal') {
+      say(`level ${i + 1}/${v.levels.length}: the echo at light load first`);
+      const run = await measureTerminalRun({ ...ECHO_SHAPE, outputRate: values.outputRate, duration: v.duration, warmup: v.warmup }, path.join(options.outDir, 'levels', `echo-before-level-${i + 1}`), pinning, seed + 500 + i);
+      const rtt = roundTrips(firstPoint(run.document));
+      const pooled = echoRuns.get(values.outputRate);
+      if (rtt && pooled) pooled.add(rtt);
+      else if (rtt) echoRuns.set(values.outputRate, rtt);
+    }
     say(`level ${i + 1}/${v.levels.length}: ${describeLevel(v, values)}`);
     measured.push({ values, run: await measureLevel(v, values, i, options.outDir, pinning, seed, base, options.scenario) });
   }
   const loadAfter = os.loadavg();
+  const profile = echoBetweenLevels(calibration, echoRuns, v);
 
   say('simulating the same levels');
   const defs = metricsFor(v.kind);
@@ -142,6 +154,21 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
   await writeFileAtomic(json, JSON.stringify(report, null, 2) + '\n');
   await writeValidationHtml(html, report);
   return { report, files: { json, html } };
+}
+
+/**
+ * Terminal: the profile with its echo replaced by the round trips timed at light load before each
+ * level (ECHO_SHAPE on a freshly started server, as a level runs), pooled per output rate. On a
+ * shared machine the echo path drifts from one minute to the next by more than the latency
+ * targets (five runs in a row on one server: medians 0.84–1.34 ms), and a profile timed before
+ * the levels saw another minute than theirs. Still light load, and one figure for every level.
+ */
+function echoBetweenLevels(profile: CalibrationProfile, runs: ReadonlyMap<number, LatencyHistogram>, v: ValidationConfig): CalibrationProfile {
+  const figure = echoFigure(
+    runs,
+    `round trips of typed markers at light load (${ECHO_SHAPE.sessions} sessions, each a writer at ${ECHO_SHAPE.rate}/s and ${ECHO_SHAPE.watchers} watchers, ${v.duration} s after ${v.warmup} s of typing, on a freshly started server) before each level of this validation, pooled per output rate: the 1st–99th percentiles of latency.rtt`,
+  );
+  return figure ? { ...profile, figures: { ...profile.figures, [FIGURES.echoLatency]: figure } } : profile;
 }
 
 const round2 = (x: number) => Number(x.toFixed(2));
