@@ -303,15 +303,15 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
 /**
  * The echo path at one output rate, timed as validation times a level (terminal-run.ts): on
  * `starts` freshly started servers with nothing else attached (one start is one draw of the echo
- * path), ECHO_SHAPE's sessions warmed for twice the window, then its writer and watchers per session for three times the window; the round trips of every start
- * pooled. (A client of calibrate's own on a session, as the wire step has, comes before the writer
+ * path), ECHO_SHAPE's sessions warmed for twice the window, then its writer and watchers per
+ * session for three times the window; the round trips of every start pooled. (A client of calibrate's own on a session, as the wire step has, comes before the writer
  * in the fan-out: with one, the median was 10–20 % above validation's on the same shape.) One more
  * start with one session typing SPARSE_INPUTS/s for twice the window: the difference of the steady
  * streams per input is the bytes each typed input adds (the agent echoes it).
  */
 async function timeEcho(rate: number, index: number, workDir: string, pinning: Pinning, window: number, starts: number): Promise<{ rtt: LatencyHistogram; inputWire?: number }> {
   const load = (sessions: number, watchers: number, inputs: number, duration: number): TerminalLoad => ({ sessions, watchers, rate: inputs, outputRate: rate, duration, warmup: Math.max(1, 2 * window) });
-  const run = async (shape: TerminalLoad, name: string, seed: number): Promise<PointResult | undefined> =>
+  const run = async (shape: TerminalLoad, name: string, seed: number): Promise<PointResult> =>
     firstPoint((await measureTerminalRun(shape, path.join(workDir, 'scratch', `echo-${rate}-${name}`), pinning, seed)).document);
   const rtt = new LatencyHistogram();
   const dense: number[] = [];
@@ -321,11 +321,10 @@ async function timeEcho(rate: number, index: number, workDir: string, pinning: P
     // handful would add only noise to the tail.
     const timed = roundTrips(point);
     if (timed) rtt.add(timed);
-    const stream = point ? steadyStreamRate(point) : null;
+    const stream = steadyStreamRate(point);
     if (stream !== null) dense.push(stream);
   }
-  const sparsePoint = await run(load(1, 0, SPARSE_INPUTS, Math.max(2, 2 * window)), 'sparse', 1 + index);
-  const sparse = sparsePoint ? steadyStreamRate(sparsePoint) : null;
+  const sparse = steadyStreamRate(await run(load(1, 0, SPARSE_INPUTS, Math.max(2, 2 * window)), 'sparse', 1 + index));
   if (sparse === null || dense.length === 0) return { rtt };
   const denseMean = dense.reduce((a, b) => a + b, 0) / dense.length;
   return { rtt, inputWire: Math.max(0, (denseMean - sparse) / (DENSE_INPUTS - SPARSE_INPUTS)) };
@@ -351,12 +350,9 @@ async function readerPace(url: string, workDir: string, pinning: Pinning, window
     path.join(workDir, 'scratch', 'reader.json'),
     pinning.loadgen,
   );
-  const point = run.document.points[0];
-  const mean = (key: string): number | undefined => {
-    const encoded = point?.histograms?.[key];
-    return encoded && encoded.count > 0 ? LatencyHistogram.decode(encoded).meanSeconds() : undefined;
-  };
-  const [fanout, rtt] = [mean('latency.fanout'), mean('latency.rtt')];
+  // A histogram metric's bare name is its mean.
+  const { metrics } = firstPoint(run.document);
+  const [fanout, rtt] = [metrics['latency.fanout']?.value, metrics['latency.rtt']?.value];
   if (fanout === undefined || rtt === undefined) return undefined;
   return {
     value: Math.max(0, (fanout - rtt) / ((READER_WATCHERS + 1) / 2)),

@@ -25,7 +25,7 @@ export function echoFigure(byRate: ReadonlyMap<number, LatencyHistogram>, method
 }
 
 /** The round trips of a load document's first point, if it timed any. */
-export function roundTrips(point: PointResult | undefined): LatencyHistogram | undefined {
-  const encoded = point?.histograms?.['latency.rtt'];
+export function roundTrips(point: PointResult): LatencyHistogram | undefined {
+  const encoded = point.histograms?.['latency.rtt'];
   return encoded && encoded.count > 0 ? LatencyHistogram.decode(encoded) : undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confidenceInterval, Simulation } from '../../sim/index.js';
+import { confidenceInterval, mg1, Simulation } from '../../sim/index.js';
 import type { DeploymentKind, TerminalServerConfig } from '../config.js';
 import { ModelContext } from './context.js';
 import { albCount, Deployment, eventLoopWait, streamLoads } from './deployment.js';
@@ -82,7 +82,7 @@ describe('deployments', () => {
     }
     const mean = confidenceInterval(means);
     const p = confidenceInterval(busy);
-    const theory = (rho * send) / (2 * (1 - rho));
+    const theory = mdOneWait(rate, send);
     expect(theory).toBeGreaterThanOrEqual(mean.mean - mean.halfWidth);
     expect(theory).toBeLessThanOrEqual(mean.mean + mean.halfWidth);
     expect(rho).toBeGreaterThanOrEqual(p.mean - p.halfWidth);
@@ -90,6 +90,8 @@ describe('deployments', () => {
   });
 
   const heavy = { watchersPerAgent: 50, cpuPerFrame: 2e-5, cpuPerByte: 0, frameBytes: 500 };
+  /** M/D/1 mean wait (Pollaczek–Khinchine) of fan-outs arriving at `rate` and taking `service` each. */
+  const mdOneWait = (rate: number, service: number) => mg1({ arrivalRate: rate, meanService: service, serviceCv: 0 }).Wq;
   /** 95 % interval of the mean probe latency on an idle core, over 20 replications of 5,000 probes. */
   function meanProbe(t: TerminalServerConfig): { mean: number; halfWidth: number } {
     const scenario = testConfig({ terminal: t, deployment: { remoteDashboards: false } });
@@ -111,11 +113,7 @@ describe('deployments', () => {
     const four = meanProbe({ ...heavy, sessionsPerServer: 4 });
     // An idle core: each send takes frameCpu; 20 frames/s per session of 50 sends each.
     const send = frameCpu(heavy);
-    const job = 50 * send;
-    const wait = (sessions: number) => {
-      const rho = sessions * framesPerSecond(heavy, 10_000) * job;
-      return (rho * job) / (2 * (1 - rho));
-    };
+    const wait = (sessions: number) => mdOneWait(sessions * framesPerSecond(heavy, 10_000), 50 * send);
     const expected = wait(4) - wait(1);
     const diff = four.mean - one.mean;
     const halfWidth = Math.hypot(one.halfWidth, four.halfWidth);
@@ -125,11 +123,7 @@ describe('deployments', () => {
 
   it('a process reading every client after the server: the wait and pace are those of the slower loop alone (Friedman), not both', () => {
     const send = frameCpu(heavy);
-    const wait = (perFrame: number) => {
-      const job = 50 * perFrame;
-      const rho = framesPerSecond(heavy, 10_000) * job;
-      return (rho * job) / (2 * (1 - rho));
-    };
+    const wait = (perFrame: number) => mdOneWait(framesPerSecond(heavy, 10_000), 50 * perFrame);
     const base = meanProbe(heavy);
     // A reader three times slower than the server's sends: its wait and pace replace the server's
     // (a watcher at a random one of the 50 positions: 25.5 frames' time on average).
