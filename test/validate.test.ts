@@ -24,6 +24,7 @@ import {
 } from '../validation/index.js';
 import { quantiles, solve2 } from '../validation/stats.js';
 import { metricsFor } from '../validation/metrics.js';
+import { roundSchedule, type RoundStep } from '../validation/terminal-levels.js';
 import { REPO_ROOT, runCli } from './cli.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'agentscale-validate-'));
@@ -107,6 +108,30 @@ function syntheticProfile(): CalibrationProfile {
     },
   };
 }
+
+describe('terminal levels in rounds', () => {
+  it('every level and the echo once a round, the rounds alternating direction', () => {
+    const steps = roundSchedule(3, [10_000], 2);
+    const label = (s: RoundStep) => (s.kind === 'echo' ? 'echo' : `L${s.level + 1}`);
+    expect(steps.map(label)).toEqual(['echo', 'L1', 'L2', 'L3', 'L3', 'L2', 'L1', 'echo']);
+    expect(steps.map((s) => s.round)).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+  });
+
+  it('over an even number of rounds every step sits at the same mean position, so a linear drift shifts them alike', () => {
+    const steps = roundSchedule(5, [3_000, 30_000], 4);
+    const positions = new Map<string, number[]>();
+    steps.forEach((s, i) => {
+      const key = s.kind === 'echo' ? `echo@${s.outputRate}` : `level ${s.level}`;
+      positions.set(key, [...(positions.get(key) ?? []), i]);
+    });
+    expect(positions.size).toBe(7);
+    const means = [...positions.values()].map((xs) => {
+      expect(xs).toHaveLength(4);
+      return xs.reduce((a, b) => a + b, 0) / xs.length;
+    });
+    for (const m of means) expect(m).toBeCloseTo((steps.length - 1) / 2, 10);
+  });
+});
 
 describe('a validation level as a model scenario', () => {
   it('terminal: one core, an agent per session streaming for the whole run, the writer counted as a watcher', async () => {
@@ -279,9 +304,12 @@ describe('agentscale calibrate and validate, live', () => {
           expect(level.comparisons.find((x) => x.metric === 'latency.rtt.p50')!.measuredRuns).toHaveLength(2);
         }
         expect(html).toContain('runs ');
-        // The echo timed again at light load before each level, and the report says so.
-        for (const level of report.levels) expect(existsSync(path.join(out, 'levels', `echo-before-level-${level.index + 1}.json`))).toBe(true);
-        expect(report.calibration.figures.find((f) => f.name === FIGURES.echoLatency)?.method).toContain('before each level');
+        // Measured in rounds that alternate direction (echo, 1, 2, then 2, 1, echo), the echo timed
+        // again at light load in each, and the report says so.
+        const written = (name: string) => statSync(path.join(out, 'levels', `${name}.json`)).mtimeMs;
+        const order = ['echo.run-1', 'level-1.run-1', 'level-2.run-1', 'level-2.run-2', 'level-1.run-2', 'echo.run-2'].map(written);
+        expect(order).toEqual([...order].sort((a, b) => a - b));
+        expect(report.calibration.figures.find((f) => f.name === FIGURES.echoLatency)?.method).toContain('in each round');
       }
       for (const name of metrics) expect(html).toContain(name);
       expect(report.calibrated.length).toBeGreaterThan(0);

@@ -6,18 +6,18 @@ import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { EXIT, LatencyHistogram, UserError, info, machineInfo, readResultsDocument, writeFileAtomic, writeResultsDocument, type PointResult, type ResultsDocument } from '../lib/index.js';
+import { EXIT, LatencyHistogram, UserError, info, machineInfo, readResultsDocument, writeFileAtomic } from '../lib/index.js';
 import { loadScenario, simulateReplication, type ReplicationResult, type ScenarioConfig, type TraceTask, type ValidationConfig } from '../model/index.js';
 import { compare, predictedFrom, saturationAgrees, saturationLevel, TARGETS, type Comparison } from './compare.js';
 import { runLoadgen } from './load.js';
 import { drainTime, levelConfig, levelValues, type LevelValues } from './mapping.js';
 import { llmPlan, type LlmDriverConfig } from './llm-driver.js';
-import { agentcomPlan, mergeDocuments, resolveOptions } from '../loadgen/index.js';
+import { agentcomPlan, resolveOptions } from '../loadgen/index.js';
 import { firstPoint, metricsFor, saturationMetric, type ServerReadings } from './metrics.js';
 import { alongside, choosePinning, cliPath, startChild, type Pinning } from './processes.js';
 import { FIGURES, readProfile, type CalibrationProfile } from './profile.js';
-import { ECHO_SHAPE, echoFigure, roundTrips } from './echo.js';
-import { measureTerminalRun, type TerminalRun } from './terminal-run.js';
+import { ECHO_SHAPE, echoFigure } from './echo.js';
+import { measureTerminalLevels, type PooledLevel } from './terminal-levels.js';
 import { hubCounters, startClaudeEmulatorProcess, startHubProcess, type HubHandle } from './stack.js';
 import type { LevelReport, ValidationReport } from './report-types.js';
 import { writeValidationHtml } from './html.js';
@@ -53,23 +53,21 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
 
   const loadBefore = os.loadavg();
   const measured: { values: LevelValues; run: LevelRun }[] = [];
-  // Terminal: the echo path timed again at light load before each level (see echoBetweenLevels).
-  const echoRuns = new Map<number, LatencyHistogram>();
-  for (const [i, level] of v.levels.entries()) {
-    const values = levelValues(v, level);
-    if (v.kind === 'terminal') {
-      say(`level ${i + 1}/${v.levels.length}: the echo at light load first`);
-      const run = await measureTerminalRun({ ...ECHO_SHAPE, outputRate: values.outputRate, duration: v.duration, warmup: v.warmup }, path.join(options.outDir, 'levels', `echo-before-level-${i + 1}`), pinning, seed + 500 + i);
-      const rtt = roundTrips(firstPoint(run.document));
-      const pooled = echoRuns.get(values.outputRate);
-      if (rtt && pooled) pooled.add(rtt);
-      else if (rtt) echoRuns.set(values.outputRate, rtt);
+  let echoRuns = new Map<number, LatencyHistogram>();
+  if (v.kind === 'terminal') {
+    const values = v.levels.map((level) => levelValues(v, level));
+    const terminal = await measureTerminalLevels(v, values, options.outDir, pinning, seed, say);
+    terminal.levels.forEach((run, i) => measured.push({ values: values[i]!, run }));
+    echoRuns = terminal.echo;
+  } else {
+    for (const [i, level] of v.levels.entries()) {
+      const values = levelValues(v, level);
+      say(`level ${i + 1}/${v.levels.length}: ${describeLevel(v, values)}`);
+      measured.push({ values, run: await measureLevel(v, values, i, options.outDir, pinning, seed, base, options.scenario) });
     }
-    say(`level ${i + 1}/${v.levels.length}: ${describeLevel(v, values)}`);
-    measured.push({ values, run: await measureLevel(v, values, i, options.outDir, pinning, seed, base, options.scenario) });
   }
   const loadAfter = os.loadavg();
-  const profile = echoBetweenLevels(calibration, echoRuns, v);
+  const profile = echoAmongLevels(calibration, echoRuns, v);
 
   say('simulating the same levels');
   const defs = metricsFor(v.kind);
@@ -157,16 +155,16 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
 }
 
 /**
- * Terminal: the profile with its echo replaced by the round trips timed at light load before each
- * level (ECHO_SHAPE on a freshly started server, as a level runs), pooled per output rate. On a
- * shared machine the echo path drifts from one minute to the next by more than the latency
- * targets (five runs in a row on one server: medians 0.84–1.34 ms), and a profile timed before
- * the levels saw another minute than theirs. Still light load, and one figure for every level.
+ * Terminal: the profile with its echo replaced by the round trips timed at light load in each
+ * round of the levels (ECHO_SHAPE on a freshly started server, as a level runs), pooled per output
+ * rate. On a shared machine the echo path drifts from one minute to the next by more than the
+ * latency targets (five runs in a row on one server: medians 0.84–1.34 ms), and a profile timed
+ * before the levels saw other minutes than theirs. Still light load, and one figure for every level.
  */
-function echoBetweenLevels(profile: CalibrationProfile, runs: ReadonlyMap<number, LatencyHistogram>, v: ValidationConfig): CalibrationProfile {
+function echoAmongLevels(profile: CalibrationProfile, runs: ReadonlyMap<number, LatencyHistogram>, v: ValidationConfig): CalibrationProfile {
   const figure = echoFigure(
     runs,
-    `round trips of typed markers at light load (${ECHO_SHAPE.sessions} sessions, each a writer at ${ECHO_SHAPE.rate}/s and ${ECHO_SHAPE.watchers} watchers, ${v.duration} s after ${v.warmup} s of typing, on a freshly started server) before each level of this validation, pooled per output rate: the 1st–99th percentiles of latency.rtt`,
+    `round trips of typed markers at light load (${ECHO_SHAPE.sessions} sessions, each a writer at ${ECHO_SHAPE.rate}/s and ${ECHO_SHAPE.watchers} watchers, ${v.duration} s after ${v.warmup} s of typing, on a freshly started server) once in each round of this validation's levels, pooled per output rate: the 1st–99th percentiles of latency.rtt`,
   );
   return figure ? { ...profile, figures: { ...profile.figures, [FIGURES.echoLatency]: figure } } : profile;
 }
@@ -182,21 +180,6 @@ function describeLevel(v: ValidationConfig, l: LevelValues): string {
 async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, outDir: string, pinning: Pinning, seed: number, base: ScenarioConfig, scenarioFile: string): Promise<LevelRun> {
   const file = path.join(outDir, 'levels', `level-${index + 1}.json`);
   const profileFile = path.join(outDir, 'levels', `level-${index + 1}.loadgen.yaml`);
-  if (v.kind === 'terminal') {
-    // Each repeat on a freshly started server (its echo path differs from one start to the next),
-    // pooled as one run as long as all of them.
-    const runs: TerminalRun[] = [];
-    for (let r = 0; r < v.repeats; r++) {
-      const name = v.repeats > 1 ? `level-${index + 1}.run-${r + 1}` : `level-${index + 1}`;
-      runs.push(await measureTerminalRun({ ...l, duration: v.duration, warmup: v.warmup }, path.join(outDir, 'levels', name), pinning, seed + index + 1000 * r));
-    }
-    const seconds = runs.reduce((a, x) => a + x.seconds, 0);
-    const servers: ServerReadings = { serverCpu: runs.reduce((a, x) => a + x.cpu, 0) / seconds, serverWait: runs.reduce((a, x) => a + x.wait, 0) / seconds };
-    const document = runs.length === 1 ? runs[0]!.document : mergeDocuments(runs.map((x) => x.document), runs.map((x) => path.relative(outDir, x.file)), 'sequential');
-    if (runs.length > 1) await writeResultsDocument(file, document);
-    const exitCode = Math.max(...runs.map((x) => x.exitCode));
-    return { document, exitCode, output: runs.map((x) => x.output).join('\n'), servers, file, ...(runs.length > 1 ? { repeats: runs.map((x) => firstPoint(x.document)) } : {}) };
-  }
   const dataDir = path.join(outDir, 'levels', `hub-data-${index + 1}`);
   const hub = await startHubProcess({ dataDir, storeMode: v.storeMode, core: pinning.servers });
   if (v.kind === 'llm') {
@@ -258,16 +241,9 @@ async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, 
 }
 
 /** One level as measured: the load document, the servers' own readings, and the load it was given. */
-interface LevelRun {
-  document: ResultsDocument;
-  exitCode: number;
-  output: string;
-  servers: ServerReadings;
-  file: string;
+interface LevelRun extends PooledLevel {
   /** Hub and llm: the tasks the load generator fixed from its seed before the run. */
   trace?: TraceTask[];
-  /** Terminal with repeats: each run's own point, before pooling. */
-  repeats?: PointResult[];
 }
 
 /** The hub's CPU, run-queue wait and time in fsync, per second of `work`. */

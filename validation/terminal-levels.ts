@@ -1,0 +1,90 @@
+// Terminal levels measured in rounds: each round runs every level once and the light-load echo
+// once per output rate, every run on a freshly started server; the rounds alternate direction.
+// On a shared machine the echo path drifts over minutes by more than the latency targets, so a
+// level measured in one stretch of time and compared with an echo timed in another is compared
+// with another machine. In rounds, every level and the echo are sampled across the whole run, and
+// with an even number of rounds a drift linear in time shifts them all alike.
+
+import path from 'node:path';
+import { LatencyHistogram, writeResultsDocument, type PointResult, type ResultsDocument } from '../lib/index.js';
+import { mergeDocuments } from '../loadgen/index.js';
+import type { ValidationConfig } from '../model/index.js';
+import { ECHO_SHAPE, roundTrips } from './echo.js';
+import type { LevelValues } from './mapping.js';
+import { firstPoint, type ServerReadings } from './metrics.js';
+import type { Pinning } from './processes.js';
+import { measureTerminalRun, type TerminalLoad, type TerminalRun } from './terminal-run.js';
+
+/** One run of a round: a level (0-based index), or the echo at an output rate. */
+export type RoundStep = { kind: 'level'; level: number; round: number } | { kind: 'echo'; outputRate: number; round: number };
+
+/**
+ * The runs in order. Even rounds: the echo, then levels 1…n; odd rounds: levels n…1, then the
+ * echo. Over each pair of rounds every step's mean position is the same.
+ */
+export function roundSchedule(levels: number, outputRates: readonly number[], rounds: number): RoundStep[] {
+  const steps: RoundStep[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const echo: RoundStep[] = outputRates.map((outputRate) => ({ kind: 'echo', outputRate, round }));
+    const forward: RoundStep[] = Array.from({ length: levels }, (_, level) => ({ kind: 'level', level, round }));
+    steps.push(...(round % 2 === 0 ? [...echo, ...forward] : [...forward.reverse(), ...echo.reverse()]));
+  }
+  return steps;
+}
+
+/** A terminal level as measured: its runs pooled as one run as long as all of them. */
+export interface PooledLevel {
+  document: ResultsDocument;
+  exitCode: number;
+  output: string;
+  servers: ServerReadings;
+  file: string;
+  /** Each run's own point, before pooling (with more than one round). */
+  repeats?: PointResult[];
+}
+
+export interface TerminalMeasurement {
+  levels: PooledLevel[];
+  /** The echo's round trips, pooled per output rate. */
+  echo: Map<number, LatencyHistogram>;
+}
+
+export async function measureTerminalLevels(v: ValidationConfig, levels: readonly LevelValues[], outDir: string, pinning: Pinning, seed: number, say: (line: string) => void): Promise<TerminalMeasurement> {
+  const rates = [...new Set(levels.map((l) => l.outputRate))].sort((a, b) => a - b);
+  const schedule = roundSchedule(levels.length, rates, v.repeats);
+  const runs: TerminalRun[][] = levels.map(() => []);
+  const echo = new Map<number, LatencyHistogram>();
+  const dir = path.join(outDir, 'levels');
+  for (const [i, step] of schedule.entries()) {
+    const where = `run ${i + 1}/${schedule.length} (round ${step.round + 1}/${v.repeats})`;
+    const timing = { duration: v.duration, warmup: v.warmup };
+    if (step.kind === 'echo') {
+      say(`${where}: the echo at light load, ${step.outputRate} B/s`);
+      const load: TerminalLoad = { ...ECHO_SHAPE, outputRate: step.outputRate, ...timing };
+      const name = rates.length > 1 ? `echo-${step.outputRate}.run-${step.round + 1}` : `echo.run-${step.round + 1}`;
+      const run = await measureTerminalRun(load, path.join(dir, name), pinning, seed + 500 + 1000 * step.round + rates.indexOf(step.outputRate));
+      const rtt = roundTrips(firstPoint(run.document));
+      const pooled = echo.get(step.outputRate);
+      if (rtt && pooled) pooled.add(rtt);
+      else if (rtt) echo.set(step.outputRate, rtt);
+    } else {
+      const l = levels[step.level]!;
+      say(`${where}: level ${step.level + 1}/${levels.length}, ${l.sessions} sessions × ${l.watchers} watchers`);
+      const name = v.repeats > 1 ? `level-${step.level + 1}.run-${step.round + 1}` : `level-${step.level + 1}`;
+      runs[step.level]!.push(await measureTerminalRun({ ...l, ...timing }, path.join(dir, name), pinning, seed + step.level + 1 + 1000 * step.round));
+    }
+  }
+  return { levels: await Promise.all(runs.map((r, i) => pool(r, path.join(dir, `level-${i + 1}.json`), outDir))), echo };
+}
+
+/** A level's runs as one: rates over their total time (`merge --sequential`), the server's readings per second of all. */
+async function pool(runs: readonly TerminalRun[], file: string, outDir: string): Promise<PooledLevel> {
+  const seconds = runs.reduce((a, x) => a + x.seconds, 0);
+  const servers: ServerReadings = { serverCpu: runs.reduce((a, x) => a + x.cpu, 0) / seconds, serverWait: runs.reduce((a, x) => a + x.wait, 0) / seconds };
+  const exitCode = Math.max(...runs.map((x) => x.exitCode));
+  const output = runs.map((x) => x.output).join('\n');
+  if (runs.length === 1) return { document: runs[0]!.document, exitCode, output, servers, file };
+  const document = mergeDocuments(runs.map((x) => x.document), runs.map((x) => path.relative(outDir, x.file)), 'sequential');
+  await writeResultsDocument(file, document);
+  return { document, exitCode, output, servers, file, repeats: runs.map((x) => firstPoint(x.document)) };
+}
