@@ -26,6 +26,8 @@ export const COUNTERS = {
   bytesReceived: 'bytes.received',
   /** Terminal output received from a second after each client's handshake (snapshot, history and the output held meanwhile left out). */
   streamBytes: 'bytes.stream',
+  /** The WebSocket messages (frames) of that stream. */
+  streamFrames: 'frames.stream',
   /** Milliseconds clients spent receiving that stream, summed: bytes.stream ÷ this is the steady rate per client. */
   streamMs: 'stream.ms',
 } as const;

@@ -58,6 +58,9 @@ describe('loadgen maestro against the agent server', () => {
     // (each the run less that second, none longer than run and drain).
     expect(m['bytes.stream']!.value / (m['stream.ms']!.value / 1000)).toBeGreaterThanOrEqual(10 * 10);
     expect(m['bytes.stream']!.value).toBeLessThan(m['bytes.received']!.value);
+    // Frames in the same stream: at least one a second per client, each of at least one byte.
+    expect(m['frames.stream']!.value).toBeGreaterThanOrEqual(m['stream.ms']!.value / 1000);
+    expect(m['frames.stream']!.value).toBeLessThanOrEqual(m['bytes.stream']!.value);
     expect(m['stream.ms']!.value).toBeGreaterThan(4 * 1500);
     expect(m['stream.ms']!.value).toBeLessThan(4 * (3000 + options.timeout * 1000));
   });

@@ -161,6 +161,8 @@ describe('a validation level as a model scenario', () => {
     const profile = syntheticProfile();
     const n = (value: unknown, unit: string) => ({ value: value as number, unit, sets: [], method: 'test', n: 1 });
     profile.figures[FIGURES.inputWire] = n({ kind: 'curve', points: [[1000, 40], [100000, 60]] }, 'B');
+    profile.figures[FIGURES.inputFrames] = n({ kind: 'curve', points: [[1000, 1], [100000, 0.8]] }, 'frames');
+    const agentOnly = levelConfig(loaded.base, v, v.levels[0]!, syntheticProfile(), 1).config.terminal.frameBytes;
     const percentiles = (at: number) => Array.from({ length: 99 }, (_, k) => at * (1 + k / 98));
     profile.figures[FIGURES.echoLatency] = n({ kind: 'curve', points: [[1000, ...percentiles(0.001)], [100000, ...percentiles(0.003)]] }, 's');
     profile.figures[FIGURES.readerTimePerFrame] = n(2e-5, 's');
@@ -175,6 +177,11 @@ describe('a validation level as a model scenario', () => {
     expect(echo.samples[0]).toBeCloseTo(0.001 + t * 0.002, 12);
     expect(echo.samples[98]).toBeCloseTo(2 * (0.001 + t * 0.002), 12);
     expect(level.calibrated['workload.task.terminalOutput']).toBe(`${FIGURES.wireCurve} + ${FIGURES.inputWire}`);
+    // Each typed input a frame of its own (as measured): the stream over the agent's frames plus the inputs'.
+    const output = level.config.workload.task.terminalOutput;
+    const agentFrames = (output - v.rate * (40 + t * 20)) / agentOnly;
+    expect(level.config.terminal.frameBytes).toBeCloseTo(output / (agentFrames + v.rate * (1 - t * 0.2)), 6);
+    expect(level.calibrated['terminal.frameBytes']).toBe(`${FIGURES.wireCurve} + ${FIGURES.inputFrames}`);
   });
 
   it('terminal: the shared-core figures, when the profile has them, load the core by exactly their formula', async () => {

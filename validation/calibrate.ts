@@ -235,7 +235,8 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
   const ones: { rate: number; one: Sample }[] = [];
   // The echo path's round trips at each echo rate (it slows as tmux redraws more).
   const echo = new Map<number, LatencyHistogram>();
-  const inputWire: [number, number][] = [];
+  // Per typed input, at each echo rate: the bytes and the frames it adds to the stream.
+  const inputs: [number, number, number][] = [];
   for (const [i, rate] of WIRE_RATES.entries()) {
     const socket = `agentscale-calib-${process.pid}-${i}`;
     const server = await startAgentServerProcess({ outputRate: rate, tmuxSocket: socket, core: pinning.servers });
@@ -262,7 +263,7 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
   for (const [i, rate] of ECHO_RATES.entries()) {
     const timed = await timeEcho(rate, i, workDir, pinning, window, echoStarts);
     echo.set(rate, timed.rtt);
-    if (timed.inputWire !== undefined) inputWire.push([rate, timed.inputWire]);
+    if (timed.input) inputs.push([rate, timed.input.wire, timed.input.frames]);
   }
   const reader = await readerPace(workDir, pinning, window, echoStarts);
   // Extra CPU for the extra clients = Δframes × cpuPerFrame + Δbytes × cpuPerByte, at each rate.
@@ -280,13 +281,22 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
       n: curve.length,
     },
   };
-  if (inputWire.length > 0) {
+  if (inputs.length > 0) {
+    const method = (what: string) => `the echo step's clients at ${SPARSE_INPUTS} inputs/s (one session on a start of its own, twice the window) and ${DENSE_INPUTS} inputs/s per session (every start, three times the window): the difference of their steady ${what} per input, fake agent at ${ECHO_RATES.join(', ')} B/s; linear between the rates`;
     out[FIGURES.inputWire] = {
-      value: { kind: 'curve', points: inputWire.map(([r, b]) => [r, Number(b.toPrecision(4))]) },
+      value: { kind: 'curve', points: inputs.map(([r, b]) => [r, Number(b.toPrecision(4))]) },
       unit: '[B/s written, B on the wire per input]',
       sets: ['workload.task.terminalOutput (plus inputs per second × this)'],
-      method: `the echo step's clients at ${SPARSE_INPUTS} inputs/s (one session on a start of its own, twice the window) and ${DENSE_INPUTS} inputs/s per session (every start, three times the window): the difference of their steady streams (bytes.stream ÷ stream.ms) per input, fake agent at ${ECHO_RATES.join(', ')} B/s; linear between the rates`,
-      n: inputWire.length,
+      method: method('streams (bytes.stream ÷ stream.ms)'),
+      n: inputs.length,
+    };
+    // tmux redraws the echoed input at once, apart from the agent's own output: a frame of its own.
+    out[FIGURES.inputFrames] = {
+      value: { kind: 'curve', points: inputs.map(([r, , f]) => [r, Number(f.toPrecision(4))]) },
+      unit: '[B/s written, frames per input]',
+      sets: ['terminal.frameBytes (the stream over the agent\'s frames plus inputs per second × this)'],
+      method: method('frame rates (frames.stream ÷ stream.ms)'),
+      n: inputs.length,
     };
   }
   Object.assign(out, sharedCoreFigures(ones, perFrame, perByte, window));
@@ -308,25 +318,27 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
  * start with one session typing SPARSE_INPUTS/s for twice the window: the difference of the steady
  * streams per input is the bytes each typed input adds (the agent echoes it).
  */
-async function timeEcho(rate: number, index: number, workDir: string, pinning: Pinning, window: number, starts: number): Promise<{ rtt: LatencyHistogram; inputWire?: number }> {
+async function timeEcho(rate: number, index: number, workDir: string, pinning: Pinning, window: number, starts: number): Promise<{ rtt: LatencyHistogram; input?: { wire: number; frames: number } }> {
   const load = (sessions: number, watchers: number, inputs: number, duration: number): TerminalLoad => ({ sessions, watchers, rate: inputs, outputRate: rate, duration, warmup: Math.max(1, 2 * window) });
   const run = async (shape: TerminalLoad, name: string, seed: number): Promise<PointResult> =>
     firstPoint((await measureTerminalRun(shape, path.join(workDir, 'scratch', `echo-${rate}-${name}`), pinning, seed)).document);
   const rtt = new LatencyHistogram();
-  const dense: number[] = [];
+  const dense: { bytes: number; frames: number }[] = [];
   for (let start = 0; start < starts; start++) {
     const point = await run(load(ECHO_SHAPE.sessions, ECHO_SHAPE.watchers, DENSE_INPUTS, Math.max(2, 3 * window)), `dense-${start}`, 1 + index + 1000 * start);
     // The latency from the dense runs only: hundreds of round trips, where the sparse run's
     // handful would add only noise to the tail.
     const timed = roundTrips(point);
     if (timed) rtt.add(timed);
-    const stream = steadyStreamRate(point);
-    if (stream !== null) dense.push(stream);
+    const [bytes, frames] = [steadyStreamRate(point), steadyStreamRate(point, 'frames.stream')];
+    if (bytes !== null && frames !== null) dense.push({ bytes, frames });
   }
-  const sparse = steadyStreamRate(await run(load(1, 0, SPARSE_INPUTS, Math.max(2, 2 * window)), 'sparse', 1 + index));
-  if (sparse === null || dense.length === 0) return { rtt };
-  const denseMean = dense.reduce((a, b) => a + b, 0) / dense.length;
-  return { rtt, inputWire: Math.max(0, (denseMean - sparse) / (DENSE_INPUTS - SPARSE_INPUTS)) };
+  const sparsePoint = await run(load(1, 0, SPARSE_INPUTS, Math.max(2, 2 * window)), 'sparse', 1 + index);
+  const sparse = { bytes: steadyStreamRate(sparsePoint), frames: steadyStreamRate(sparsePoint, 'frames.stream') };
+  if (sparse.bytes === null || sparse.frames === null || dense.length === 0) return { rtt };
+  const perInput = (dense: number, sparse: number) => Math.max(0, (dense - sparse) / (DENSE_INPUTS - SPARSE_INPUTS));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { rtt, input: { wire: perInput(mean(dense.map((d) => d.bytes)), sparse.bytes), frames: perInput(mean(dense.map((d) => d.frames)), sparse.frames) } };
 }
 
 /** Output rate and watchers of the reader step. */

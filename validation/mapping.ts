@@ -91,6 +91,10 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
     // The writer's inputs come back in the output too (the agent echoes them), on top of the agent's own.
     const inputCurve = figureCurve(profile, FIGURES.inputWire);
     const typed = inputCurve ? l.rate * Math.max(0, interpolate(inputCurve, l.outputRate, 1)) : 0;
+    // Each echoed input is a frame of its own (tmux redraws it at once): 30 frames a second, not
+    // the agent's 20, at 10 inputs/s, and every frame is a fan-out the event loop waits for.
+    const inputFramesCurve = figureCurve(profile, FIGURES.inputFrames);
+    const typedFrames = inputFramesCurve ? l.rate * Math.max(0, interpolate(inputFramesCurve, l.outputRate, 1)) : 0;
     c.horizon = TERMINAL_HORIZON;
     c.warmup = 5;
     c.fleet = [{ name: 'validate', count: 1, cpus: 1, ram: 1024 ** 4, agents: l.sessions, agentMemory: 0 }];
@@ -109,11 +113,11 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
       sessionsPerServer: l.sessions,
       cpuPerFrame: need(profile, FIGURES.cpuPerFrame),
       cpuPerByte: need(profile, FIGURES.cpuPerByte),
-      frameBytes: fps > 0 ? wire / fps : c.terminal.frameBytes,
+      frameBytes: fps + typedFrames > 0 ? (wire + typed) / (fps + typedFrames) : c.terminal.frameBytes,
     };
     calibrated['terminal.cpuPerFrame'] = FIGURES.cpuPerFrame;
     calibrated['terminal.cpuPerByte'] = FIGURES.cpuPerByte;
-    calibrated['terminal.frameBytes'] = FIGURES.wireCurve;
+    calibrated['terminal.frameBytes'] = inputFramesCurve ? `${FIGURES.wireCurve} + ${FIGURES.inputFrames}` : FIGURES.wireCurve;
     calibrated['workload.task.terminalOutput'] = inputCurve ? `${FIGURES.wireCurve} + ${FIGURES.inputWire}` : FIGURES.wireCurve;
     const echo = echoAt(profile, l.outputRate);
     if (echo) {

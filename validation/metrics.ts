@@ -155,12 +155,13 @@ export function saturationMetric(kind: ValidationConfig['kind']): string {
 /**
  * Terminal bytes per second to each client in steady state: the stream's bytes over the time
  * clients received it (`bytes.stream` ÷ `stream.ms`), so neither the screen and scrollback sent on
- * connect (which grow with the session's age) nor the connection ramp count. Null without them.
+ * connect (which grow with the session's age) nor the connection ramp count; with `frames.stream`,
+ * frames per second. Null without them.
  */
-export function steadyStreamRate(p: PointResult): number | null {
-  const bytes = m(p, 'bytes.stream');
+export function steadyStreamRate(p: PointResult, counter: 'bytes.stream' | 'frames.stream' = 'bytes.stream'): number | null {
+  const count = m(p, counter);
   const ms = m(p, 'stream.ms');
-  return bytes !== null && ms !== null && ms > 0 ? bytes / (ms / 1000) : null;
+  return count !== null && ms !== null && ms > 0 ? count / (ms / 1000) : null;
 }
 
 export function firstPoint(doc: ResultsDocument): PointResult {

@@ -49,6 +49,7 @@ export const FIGURES = {
   cpuPerByte: 'terminal.cpuPerByte',
   wireCurve: 'terminal.wire',
   inputWire: 'terminal.inputWire',
+  inputFrames: 'terminal.inputFrames',
   readerTimePerFrame: 'terminal.readerTimePerFrame',
   echoLatency: 'terminal.echoLatency',
   cpuAtRestPerSession: 'terminal.cpuAtRestPerSession',
@@ -91,7 +92,7 @@ export async function readProfile(file: string): Promise<CalibrationProfile> {
   return parsed.data;
 }
 
-/** A calibrated curve's points: [output rate, then its columns] (terminal.wire: bytes on the wire per second, frames per second; terminal.inputWire: bytes on the wire per input). */
+/** A calibrated curve's points: [output rate, then its columns] (terminal.wire: bytes on the wire per second, frames per second; terminal.inputWire: bytes on the wire per input; terminal.inputFrames: frames per input). */
 export function figureCurve(profile: CalibrationProfile, name: string): number[][] | undefined {
   const v = profile.figures[name]?.value as { kind?: string; points?: unknown } | undefined;
   if (!v || typeof v !== 'object' || v.kind !== 'curve' || !Array.isArray(v.points)) return undefined;

@@ -103,7 +103,9 @@ class StreamMeter {
   }
 
   frame(bytes: number, now: number): void {
-    if (this.from !== undefined && now >= this.from) this.ctx.recorder.count(COUNTERS.streamBytes, bytes);
+    if (this.from === undefined || now < this.from) return;
+    this.ctx.recorder.count(COUNTERS.streamBytes, bytes);
+    this.ctx.recorder.count(COUNTERS.streamFrames, 1);
   }
 
   stop(now: number): void {
