@@ -316,7 +316,7 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
  * session for three times the window; the round trips of every start pooled. (A client of calibrate's own on a session, as the wire step has, comes before the writer
  * in the fan-out: with one, the median was 10–20 % above validation's on the same shape.) One more
  * start with one session typing SPARSE_INPUTS/s for twice the window: the difference of the steady
- * streams per input is the bytes each typed input adds (the agent echoes it).
+ * streams per input is the bytes and the frames each typed input adds (the agent echoes it).
  */
 async function timeEcho(rate: number, index: number, workDir: string, pinning: Pinning, window: number, starts: number): Promise<{ rtt: LatencyHistogram; input?: { wire: number; frames: number } }> {
   const load = (sessions: number, watchers: number, inputs: number, duration: number): TerminalLoad => ({ sessions, watchers, rate: inputs, outputRate: rate, duration, warmup: Math.max(1, 2 * window) });
