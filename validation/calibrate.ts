@@ -313,8 +313,9 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
  * The echo path at one output rate, timed as validation times a level (terminal-run.ts): on
  * `starts` freshly started servers with nothing else attached (one start is one draw of the echo
  * path), ECHO_SHAPE's sessions warmed for twice the window, then its writer and watchers per
- * session for three times the window; the round trips of every start pooled. (A client of calibrate's own on a session, as the wire step has, comes before the writer
- * in the fan-out: with one, the median was 10–20 % above validation's on the same shape.) One more
+ * session for three times the window; the round trips of every start pooled. (A client of
+ * calibrate's own on a session, as the wire step has, comes before the writer in the fan-out:
+ * with one, the median was 10–20 % above validation's on the same shape.) One more
  * start with one session typing SPARSE_INPUTS/s for twice the window: the difference of the steady
  * streams per input is the bytes and the frames each typed input adds (the agent echoes it).
  */

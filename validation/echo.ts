@@ -1,6 +1,7 @@
 // The echo path's latency (a typed marker's round trip: PTY, tmux's redraw, the server's read) at
 // light load, as a calibration figure: its 1st–99th percentiles at each output rate it was timed
-// at. Calibration times it before any validation; validation times it again between its levels.
+// at. Calibration times it before any validation; validation times it again in each round of its
+// levels.
 
 import { LatencyHistogram, type PointResult } from '../lib/index.js';
 import type { CalibrationFigure } from './profile.js';

@@ -53,12 +53,12 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
 
   const loadBefore = os.loadavg();
   const measured: { values: LevelValues; run: LevelRun }[] = [];
-  let echoRuns = new Map<number, LatencyHistogram>();
+  let profile = calibration;
   if (v.kind === 'terminal') {
     const values = v.levels.map((level) => levelValues(v, level));
     const terminal = await measureTerminalLevels(v, values, options.outDir, pinning, seed, say);
     terminal.levels.forEach((run, i) => measured.push({ values: values[i]!, run }));
-    echoRuns = terminal.echo;
+    profile = echoAmongLevels(calibration, terminal.echo, v);
   } else {
     for (const [i, level] of v.levels.entries()) {
       const values = levelValues(v, level);
@@ -67,7 +67,6 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
     }
   }
   const loadAfter = os.loadavg();
-  const profile = echoAmongLevels(calibration, echoRuns, v);
 
   say('simulating the same levels');
   const defs = metricsFor(v.kind);
