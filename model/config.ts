@@ -189,6 +189,12 @@ export interface TerminalServerConfig {
    */
   echoLatency?: DistributionSpec;
   /**
+   * The same echo as a watcher reads it, timed among a few watchers at light load: the writer's
+   * echo, then the sends and the reading client's work ahead of the first watcher's frame, seconds.
+   * Optional: when absent a watcher's delivery is the echo plus its place in the fan-out.
+   */
+  watcherEchoLatency?: DistributionSpec;
+  /**
    * CPU-seconds per second the terminal server spends on a watched session whatever its
    * watchers (PTY reads, timers), on the machine that fans out. Optional: 0 when absent.
    */
@@ -210,10 +216,11 @@ export interface TerminalServerConfig {
    */
   sessionsPerServer?: number;
   /**
-   * Seconds per frame of one process that reads every client of the server's sessions (a load
-   * generator standing in for the dashboards), as frames pass through it: a second event loop
-   * after the server's, which governs the wait when it is the slower. Optional: absent when each
-   * watcher reads its own.
+   * Seconds per frame along a fan-out when one process reads every client of the server's
+   * sessions (a load generator standing in for the dashboards): a second event loop after the
+   * server's, the pace measured end to end being the slower loop's. It sets the pace and the
+   * fan-out's time in place of the server's CPU per frame. Optional: absent when each watcher
+   * reads its own.
    */
   readerTimePerFrame?: number;
 }

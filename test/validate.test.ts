@@ -112,19 +112,21 @@ function syntheticProfile(): CalibrationProfile {
 describe('terminal levels in rounds', () => {
   it('every level and the echo once a round, the rounds alternating direction', () => {
     const steps = roundSchedule(3, [10_000], 2);
-    const label = (s: RoundStep) => (s.kind === 'echo' ? 'echo' : `L${s.level + 1}`);
-    expect(steps.map(label)).toEqual(['echo', 'L1', 'L2', 'L3', 'L3', 'L2', 'L1', 'echo']);
-    expect(steps.map((s) => s.round)).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+    const label = (s: RoundStep) => (s.kind === 'level' ? `L${s.level + 1}` : s.kind);
+    expect(steps.map(label)).toEqual(['echo', 'pace', 'L1', 'L2', 'L3', 'L3', 'L2', 'L1', 'pace', 'echo']);
+    expect(steps.map((s) => s.round)).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
   });
 
   it('over an even number of rounds every step sits at the same mean position, so a linear drift shifts them alike', () => {
     const steps = roundSchedule(5, [3_000, 30_000], 4);
     const positions = new Map<string, number[]>();
     steps.forEach((s, i) => {
-      const key = s.kind === 'echo' ? `echo@${s.outputRate}` : `level ${s.level}`;
+      const key = s.kind === 'level' ? `level ${s.level}` : `${s.kind}@${s.outputRate}`;
       positions.set(key, [...(positions.get(key) ?? []), i]);
     });
-    expect(positions.size).toBe(7);
+    // The pace once a round, at the lowest rate.
+    expect([...positions.keys()]).toContain('pace@3000');
+    expect(positions.size).toBe(8);
     const means = [...positions.values()].map((xs) => {
       expect(xs).toHaveLength(4);
       return xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -165,6 +167,7 @@ describe('a validation level as a model scenario', () => {
     const agentOnly = levelConfig(loaded.base, v, v.levels[0]!, syntheticProfile(), 1).config.terminal.frameBytes;
     const percentiles = (at: number) => Array.from({ length: 99 }, (_, k) => at * (1 + k / 98));
     profile.figures[FIGURES.echoLatency] = n({ kind: 'curve', points: [[1000, ...percentiles(0.001)], [100000, ...percentiles(0.003)]] }, 's');
+    profile.figures[FIGURES.watcherEchoLatency] = n({ kind: 'curve', points: [[1000, ...percentiles(0.002)], [100000, ...percentiles(0.004)]] }, 's');
     profile.figures[FIGURES.readerTimePerFrame] = n(2e-5, 's');
     const level = levelConfig(loaded.base, v, v.levels[0]!, profile, 1);
     const t = (v.outputRate - 1000) / 99000;
@@ -176,6 +179,10 @@ describe('a validation level as a model scenario', () => {
     expect(echo.samples).toHaveLength(99);
     expect(echo.samples[0]).toBeCloseTo(0.001 + t * 0.002, 12);
     expect(echo.samples[98]).toBeCloseTo(2 * (0.001 + t * 0.002), 12);
+    // The watchers' echo likewise, from its own figure.
+    const watcherEcho = level.config.terminal.watcherEchoLatency as { kind: string; samples: number[] };
+    expect(watcherEcho.samples[0]).toBeCloseTo(0.002 + t * 0.002, 12);
+    expect(level.calibrated['terminal.watcherEchoLatency']).toBe(FIGURES.watcherEchoLatency);
     expect(level.calibrated['workload.task.terminalOutput']).toBe(`${FIGURES.wireCurve} + ${FIGURES.inputWire}`);
     // Each typed input a frame of its own (as measured): the stream over the agent's frames plus the inputs'.
     const output = level.config.workload.task.terminalOutput;
@@ -316,9 +323,9 @@ describe('agentscale calibrate and validate, live', () => {
         // Measured in rounds that alternate direction (echo, 1, 2, then 2, 1, echo), the echo timed
         // again at light load in each, and the report says so.
         const written = (name: string) => statSync(path.join(out, 'levels', `${name}.json`)).mtimeMs;
-        const order = ['echo.run-1', 'level-1.run-1', 'level-2.run-1', 'level-2.run-2', 'level-1.run-2', 'echo.run-2'].map(written);
+        const order = ['echo.run-1', 'pace.run-1', 'level-1.run-1', 'level-2.run-1', 'level-2.run-2', 'level-1.run-2', 'pace.run-2', 'echo.run-2'].map(written);
         expect(order).toEqual([...order].sort((a, b) => a - b));
-        expect(report.calibration.figures.find((f) => f.name === FIGURES.echoLatency)?.method).toContain('in each round');
+        for (const figure of [FIGURES.echoLatency, FIGURES.watcherEchoLatency, FIGURES.readerTimePerFrame]) expect(report.calibration.figures.find((f) => f.name === figure)?.method).toContain('in each round');
       }
       for (const name of metrics) expect(html).toContain(name);
       expect(report.calibrated.length).toBeGreaterThan(0);

@@ -15,11 +15,12 @@ import { LatencyHistogram, info, machineInfo, type PointResult } from '../lib/in
 import { runLoadgen } from './load.js';
 import { firstPoint, steadyStreamRate } from './metrics.js';
 import { measureTerminalRun, type TerminalLoad } from './terminal-run.js';
-import { ECHO_SHAPE, echoFigure, roundTrips } from './echo.js';
+import { ECHO_SHAPE, echoFigure, echoes } from './echo.js';
 import { choosePinning, cpuBetween, onCore, cpuOfPids, cpuSeconds, descendantPids, type Pinning } from './processes.js';
 import { FIGURES, PROFILE_KIND, type CalibrationFigure, type CalibrationProfile } from './profile.js';
 import { hubCounters, startAgentServerProcess, startHubProcess, tmuxServerPid } from './stack.js';
 import { solve2, quantiles } from './stats.js';
+import { deliverySpread, PACE_SHAPE, paceFigure } from './pace.js';
 
 export type CalibrationPart = 'store' | 'hub' | 'terminal';
 export const CALIBRATION_PARTS: readonly CalibrationPart[] = ['store', 'hub', 'terminal'];
@@ -233,8 +234,11 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
   type Sample = Awaited<ReturnType<typeof sample>>;
   const rows: { rate: number; one: Sample; all: Sample }[] = [];
   const ones: { rate: number; one: Sample }[] = [];
-  // The echo path's round trips at each echo rate (it slows as tmux redraws more).
+  // The echo path at each echo rate (it slows as tmux redraws more), as the writers and as the watchers read it.
   const echo = new Map<number, LatencyHistogram>();
+  const watcherEcho = new Map<number, LatencyHistogram>();
+  // The echo step's delivery spreads at the reader step's rate: where its slope starts.
+  const echoSpreads: number[] = [];
   // Per typed input, at each echo rate: the bytes and the frames it adds to the stream.
   const inputs: [number, number, number][] = [];
   for (const [i, rate] of WIRE_RATES.entries()) {
@@ -263,9 +267,11 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
   for (const [i, rate] of ECHO_RATES.entries()) {
     const timed = await timeEcho(rate, i, workDir, pinning, window, echoStarts);
     echo.set(rate, timed.rtt);
+    watcherEcho.set(rate, timed.fanout);
+    if (rate === PACE_RATE) echoSpreads.push(...timed.spreads);
     if (timed.input) inputs.push([rate, timed.input.wire, timed.input.frames]);
   }
-  const reader = await readerPace(workDir, pinning, window, echoStarts);
+  const reader = await readerPace(workDir, pinning, window, echoStarts, echoSpreads);
   // Extra CPU for the extra clients = Δframes × cpuPerFrame + Δbytes × cpuPerByte, at each rate.
   const eq = rows.map((r) => ({ frames: r.all.frames - r.one.frames, bytes: r.all.bytes - r.one.bytes, cpu: r.all.cpu - r.one.cpu }));
   const [perFrame, perByte] = solve2(eq.map((e) => [e.frames, e.bytes]), eq.map((e) => e.cpu));
@@ -301,11 +307,12 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
   }
   Object.assign(out, sharedCoreFigures(ones, perFrame, perByte, window));
   if (reader) out[FIGURES.readerTimePerFrame] = reader;
-  const echoLatency = echoFigure(
-    echo,
-    `round trips of typed markers at light load (${ECHO_SHAPE.sessions} sessions, each a writer at ${ECHO_SHAPE.rate} inputs/s and ${ECHO_SHAPE.watchers} watchers, for three times the window, agents warmed first), fake agent at ${ECHO_RATES.join(', ')} B/s, on ${echoStarts} freshly started servers per rate with no other client: the 1st–99th percentiles of latency.rtt at each rate, the starts pooled`,
-  );
+  const echoMethod = (what: string) =>
+    `${what} at light load (${ECHO_SHAPE.sessions} sessions, each a writer at ${ECHO_SHAPE.rate} inputs/s and ${ECHO_SHAPE.watchers} watchers, for three times the window, agents warmed first), fake agent at ${ECHO_RATES.join(', ')} B/s, on ${echoStarts} freshly started servers per rate with no other client: the 1st–99th percentiles at each rate, the starts pooled`;
+  const echoLatency = echoFigure(echo, echoMethod('round trips of typed markers (latency.rtt)'));
   if (echoLatency) out[FIGURES.echoLatency] = echoLatency;
+  const watcherEchoLatency = echoFigure(watcherEcho, echoMethod("the same markers' deliveries to the watchers (latency.fanout)"), 'watchers');
+  if (watcherEchoLatency) out[FIGURES.watcherEchoLatency] = watcherEchoLatency;
   return out;
 }
 
@@ -319,69 +326,46 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
  * start with one session typing SPARSE_INPUTS/s for twice the window: the difference of the steady
  * streams per input is the bytes and the frames each typed input adds (the agent echoes it).
  */
-async function timeEcho(rate: number, index: number, workDir: string, pinning: Pinning, window: number, starts: number): Promise<{ rtt: LatencyHistogram; input?: { wire: number; frames: number } }> {
+async function timeEcho(rate: number, index: number, workDir: string, pinning: Pinning, window: number, starts: number): Promise<{ rtt: LatencyHistogram; fanout: LatencyHistogram; spreads: number[]; input?: { wire: number; frames: number } }> {
   const load = (sessions: number, watchers: number, inputs: number, duration: number): TerminalLoad => ({ sessions, watchers, rate: inputs, outputRate: rate, duration, warmup: Math.max(1, 2 * window) });
   const run = async (shape: TerminalLoad, name: string, seed: number): Promise<PointResult> =>
     firstPoint((await measureTerminalRun(shape, path.join(workDir, 'scratch', `echo-${rate}-${name}`), pinning, seed)).document);
   const rtt = new LatencyHistogram();
+  const fanout = new LatencyHistogram();
+  const spreads: number[] = [];
   const dense: { bytes: number; frames: number }[] = [];
   for (let start = 0; start < starts; start++) {
     const point = await run(load(ECHO_SHAPE.sessions, ECHO_SHAPE.watchers, DENSE_INPUTS, Math.max(2, 3 * window)), `dense-${start}`, 1 + index + 1000 * start);
     // The latency from the dense runs only: hundreds of round trips, where the sparse run's
     // handful would add only noise to the tail.
-    const timed = roundTrips(point);
+    const [timed, delivered] = [echoes(point), echoes(point, 'watchers')];
     if (timed) rtt.add(timed);
+    if (delivered) fanout.add(delivered);
+    const spread = deliverySpread(point);
+    if (spread !== null) spreads.push(spread);
     const [bytes, frames] = [steadyStreamRate(point), steadyStreamRate(point, 'frames.stream')];
     if (bytes !== null && frames !== null) dense.push({ bytes, frames });
   }
   const sparsePoint = await run(load(1, 0, SPARSE_INPUTS, Math.max(2, 2 * window)), 'sparse', 1 + index);
   const sparse = { bytes: steadyStreamRate(sparsePoint), frames: steadyStreamRate(sparsePoint, 'frames.stream') };
-  if (sparse.bytes === null || sparse.frames === null || dense.length === 0) return { rtt };
+  if (sparse.bytes === null || sparse.frames === null || dense.length === 0) return { rtt, fanout, spreads };
   const perInput = (dense: number, sparse: number) => Math.max(0, (dense - sparse) / (DENSE_INPUTS - SPARSE_INPUTS));
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  return { rtt, input: { wire: perInput(mean(dense.map((d) => d.bytes)), sparse.bytes), frames: perInput(mean(dense.map((d) => d.frames)), sparse.frames) } };
+  return { rtt, fanout, spreads, input: { wire: perInput(mean(dense.map((d) => d.bytes)), sparse.bytes), frames: perInput(mean(dense.map((d) => d.frames)), sparse.frames) } };
 }
 
-/** Output rate and watchers of the reader step. */
-const READER_RATE = 10000;
-const READER_WATCHERS = 99;
+/** Output rate of the pace step. */
+const PACE_RATE = 10000;
 
-/**
- * The pace of the load generator (in validation one process reads every client) along a fan-out:
- * one session with a writer typing DENSE_INPUTS/s and READER_WATCHERS watchers, twice the window,
- * on `starts` freshly started servers, warmed as the echo's are (terminal-run.ts).
- * The server sends a frame to the writer first, then to each watcher in turn, and the generator
- * reads them as they come; the k-th watcher gets it (k × the slower loop's time per frame) after
- * the writer, so the mean fan-out delivery less the mean round trip, over the mean position
- * ((watchers + 1) / 2), is the slower loop's time per frame: the generator's when it is the
- * slower, the server's send (which the model has already) when it keeps pace. Its CPU per frame
- * is no measure of this: part of that work (collection, timers, counting) is off the path.
- * The median over the starts: one start is one draw of the machine (a single run on an unwarmed
- * session once gave 26.5 µs, with a mean round trip of 2.0 ms, where the levels' fan-outs were
- * paced at 17–19 µs).
- */
-async function readerPace(workDir: string, pinning: Pinning, window: number, starts: number): Promise<CalibrationFigure | undefined> {
-  const shape: TerminalLoad = { sessions: 1, watchers: READER_WATCHERS, rate: DENSE_INPUTS, outputRate: READER_RATE, duration: Math.max(2, 2 * window), warmup: Math.max(1, 2 * window) };
-  const paces: number[] = [];
-  const summary: Record<string, number> = {};
+/** The pace of a fan-out end to end (pace.ts), at PACE_SHAPE on `starts` freshly started servers, warmed as the echo's are. */
+async function readerPace(workDir: string, pinning: Pinning, window: number, starts: number, echoSpreads: readonly number[]): Promise<CalibrationFigure | undefined> {
+  const shape: TerminalLoad = { ...PACE_SHAPE, outputRate: PACE_RATE, duration: Math.max(2, 3 * window), warmup: Math.max(1, 2 * window) };
+  const spreads: number[] = [];
   for (let start = 0; start < starts; start++) {
-    const run = await measureTerminalRun(shape, path.join(workDir, 'scratch', `reader-${start}`), pinning, 40 + 1000 * start);
-    // A histogram metric's bare name is its mean.
-    const { metrics } = firstPoint(run.document);
-    const [fanout, rtt] = [metrics['latency.fanout']?.value, metrics['latency.rtt']?.value];
-    if (fanout === undefined || rtt === undefined) continue;
-    paces.push(Math.max(0, (fanout - rtt) / ((READER_WATCHERS + 1) / 2)));
-    Object.assign(summary, { [`fanout.mean.${start + 1}`]: fanout, [`rtt.mean.${start + 1}`]: rtt });
+    const spread = deliverySpread(firstPoint((await measureTerminalRun(shape, path.join(workDir, 'scratch', `pace-${start}`), pinning, 40 + 1000 * start)).document));
+    if (spread !== null) spreads.push(spread);
   }
-  if (paces.length === 0) return undefined;
-  return {
-    value: quantiles(paces, [0.5])[0]!,
-    unit: 's',
-    sets: ['terminal.readerTimePerFrame'],
-    method: `one session, fake agent at ${READER_RATE} B/s, a writer typing ${DENSE_INPUTS}/s and ${READER_WATCHERS} watchers, twice the window after as long warming it, all read by one load generator, on ${starts} freshly started servers: (mean fan-out delivery − mean round trip) ÷ the watchers' mean position (${(READER_WATCHERS + 1) / 2}), the time per frame of the slower of the server and the generator; the median over the starts`,
-    n: paces.length,
-    summary,
-  };
+  return paceFigure(spreads, echoSpreads, `fake agent at ${PACE_RATE} B/s, writers typing ${PACE_SHAPE.rate}/s, three times the window after twice as long warming, all read by one load generator, on ${starts} freshly started servers (the echo's at the same rate from the echo step)`);
 }
 
 /**

@@ -45,9 +45,9 @@ export interface Mapped {
  * The echo path's latency at an output rate: its calibrated percentiles, each linear between the
  * calibrated rates (a profile from before echo was calibrated per rate holds one distribution).
  */
-function echoAt(profile: CalibrationProfile, outputRate: number): DistributionSpec | undefined {
-  const byRate = figureCurve(profile, FIGURES.echoLatency);
-  if (!byRate) return figureDistribution(profile, FIGURES.echoLatency);
+function echoAt(profile: CalibrationProfile, outputRate: number, figure: string = FIGURES.echoLatency): DistributionSpec | undefined {
+  const byRate = figureCurve(profile, figure);
+  if (!byRate) return figureDistribution(profile, figure);
   const columns = (byRate[0]?.length ?? 1) - 1;
   return { kind: 'empirical', samples: Array.from({ length: columns }, (_, k) => Math.max(0, interpolate(byRate, outputRate, k + 1))) };
 }
@@ -123,6 +123,11 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
     if (echo) {
       c.terminal.echoLatency = echo;
       calibrated['terminal.echoLatency'] = FIGURES.echoLatency;
+    }
+    const watcherEcho = echoAt(profile, l.outputRate, FIGURES.watcherEchoLatency);
+    if (watcherEcho) {
+      c.terminal.watcherEchoLatency = watcherEcho;
+      calibrated['terminal.watcherEchoLatency'] = FIGURES.watcherEchoLatency;
     }
     // Optional costs that share the core with the fan-out: the server's at rest per watched
     // session, and tmux with the fake agents (they inherit the server's pinning).

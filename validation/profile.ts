@@ -52,6 +52,7 @@ export const FIGURES = {
   inputFrames: 'terminal.inputFrames',
   readerTimePerFrame: 'terminal.readerTimePerFrame',
   echoLatency: 'terminal.echoLatency',
+  watcherEchoLatency: 'terminal.watcherEchoLatency',
   cpuAtRestPerSession: 'terminal.cpuAtRestPerSession',
   tmuxCpuAtRestPerSession: 'terminal.tmuxCpuAtRestPerSession',
   tmuxCpuPerByte: 'terminal.tmuxCpuPerByte',

@@ -1,5 +1,6 @@
-// Terminal levels measured in rounds: each round runs every level once and the light-load echo
-// once per output rate, every run on a freshly started server; the rounds alternate direction.
+// Terminal levels measured in rounds: each round runs every level once, the light-load echo once
+// per output rate and the light-load pace of a fan-out once, every run on a freshly started
+// server; the rounds alternate direction.
 // On a shared machine the echo path drifts over minutes by more than the latency targets, so a
 // level measured in one stretch of time and compared with an echo timed in another is compared
 // with another machine. In rounds, every level and the echo are sampled across the whole run, and
@@ -9,25 +10,26 @@ import path from 'node:path';
 import { LatencyHistogram, writeResultsDocument, type PointResult, type ResultsDocument } from '../lib/index.js';
 import { mergeDocuments } from '../loadgen/index.js';
 import type { ValidationConfig } from '../model/index.js';
-import { ECHO_SHAPE, roundTrips } from './echo.js';
+import { ECHO_SHAPE, echoes, type EchoReader } from './echo.js';
+import { deliverySpread, PACE_SHAPE } from './pace.js';
 import type { LevelValues } from './mapping.js';
 import { firstPoint, type ServerReadings } from './metrics.js';
 import type { Pinning } from './processes.js';
 import { measureTerminalRun, type TerminalLoad, type TerminalRun } from './terminal-run.js';
 
-/** One run of a round: a level (0-based index), or the echo at an output rate. */
-export type RoundStep = { kind: 'level'; level: number; round: number } | { kind: 'echo'; outputRate: number; round: number };
+/** One run of a round: a level (0-based index), the echo at an output rate, or the pace (at the lowest rate). */
+export type RoundStep = { kind: 'level'; level: number; round: number } | { kind: 'echo'; outputRate: number; round: number } | { kind: 'pace'; outputRate: number; round: number };
 
 /**
- * The runs in order. Even rounds: the echo, then levels 1…n; odd rounds: levels n…1, then the
- * echo. Over each pair of rounds every step's mean position is the same.
+ * The runs in order. Even rounds: the echo, the pace, then levels 1…n; odd rounds: levels n…1,
+ * the pace, then the echo. Over each pair of rounds every step's mean position is the same.
  */
 export function roundSchedule(levels: number, outputRates: readonly number[], rounds: number): RoundStep[] {
   const steps: RoundStep[] = [];
   for (let round = 0; round < rounds; round++) {
-    const echo: RoundStep[] = outputRates.map((outputRate) => ({ kind: 'echo', outputRate, round }));
+    const light: RoundStep[] = [...outputRates.map((outputRate): RoundStep => ({ kind: 'echo', outputRate, round })), { kind: 'pace', outputRate: Math.min(...outputRates), round }];
     const forward: RoundStep[] = Array.from({ length: levels }, (_, level) => ({ kind: 'level', level, round }));
-    steps.push(...(round % 2 === 0 ? [...echo, ...forward] : [...forward.reverse(), ...echo.reverse()]));
+    steps.push(...(round % 2 === 0 ? [...light, ...forward] : [...forward.reverse(), ...light.reverse()]));
   }
   return steps;
 }
@@ -45,15 +47,18 @@ export interface PooledLevel {
 
 export interface TerminalMeasurement {
   levels: PooledLevel[];
-  /** The echo's round trips, pooled per output rate. */
-  echo: Map<number, LatencyHistogram>;
+  /** The echo as the writers and as the watchers timed it, pooled per output rate. */
+  echo: Record<EchoReader, Map<number, LatencyHistogram>>;
+  /** Each run's delivery spread (pace.ts) at the pace shape and at the echo's, at the lowest output rate. */
+  spreads: { pace: number[]; echo: number[] };
 }
 
 export async function measureTerminalLevels(v: ValidationConfig, levels: readonly LevelValues[], outDir: string, pinning: Pinning, seed: number, say: (line: string) => void): Promise<TerminalMeasurement> {
   const rates = [...new Set(levels.map((l) => l.outputRate))].sort((a, b) => a - b);
   const schedule = roundSchedule(levels.length, rates, v.repeats);
   const runs: TerminalRun[][] = levels.map(() => []);
-  const echo = new Map<number, LatencyHistogram>();
+  const echo: TerminalMeasurement['echo'] = { writer: new Map(), watchers: new Map() };
+  const spreads: TerminalMeasurement['spreads'] = { pace: [], echo: [] };
   const dir = path.join(outDir, 'levels');
   for (const [i, step] of schedule.entries()) {
     const where = `run ${i + 1}/${schedule.length} (round ${step.round + 1}/${v.repeats})`;
@@ -63,10 +68,19 @@ export async function measureTerminalLevels(v: ValidationConfig, levels: readonl
       const load: TerminalLoad = { ...ECHO_SHAPE, outputRate: step.outputRate, ...timing };
       const name = rates.length > 1 ? `echo-${step.outputRate}.run-${step.round + 1}` : `echo.run-${step.round + 1}`;
       const run = await measureTerminalRun(load, path.join(dir, name), pinning, seed + 500 + 1000 * step.round + rates.indexOf(step.outputRate));
-      const rtt = roundTrips(firstPoint(run.document));
-      const pooled = echo.get(step.outputRate);
-      if (rtt && pooled) pooled.add(rtt);
-      else if (rtt) echo.set(step.outputRate, rtt);
+      for (const reader of ['writer', 'watchers'] as const) {
+        const timed = echoes(firstPoint(run.document), reader);
+        const pooled = echo[reader].get(step.outputRate);
+        if (timed && pooled) pooled.add(timed);
+        else if (timed) echo[reader].set(step.outputRate, timed);
+      }
+      const spread = step.outputRate === rates[0] ? deliverySpread(firstPoint(run.document)) : null;
+      if (spread !== null) spreads.echo.push(spread);
+    } else if (step.kind === 'pace') {
+      say(`${where}: the pace of a fan-out at light load, ${PACE_SHAPE.sessions} sessions × ${PACE_SHAPE.watchers} watchers`);
+      const run = await measureTerminalRun({ ...PACE_SHAPE, outputRate: step.outputRate, ...timing }, path.join(dir, `pace.run-${step.round + 1}`), pinning, seed + 700 + 1000 * step.round);
+      const spread = deliverySpread(firstPoint(run.document));
+      if (spread !== null) spreads.pace.push(spread);
     } else {
       const l = levels[step.level]!;
       say(`${where}: level ${step.level + 1}/${levels.length}, ${l.sessions} sessions × ${l.watchers} watchers`);
@@ -74,7 +88,7 @@ export async function measureTerminalLevels(v: ValidationConfig, levels: readonl
       runs[step.level]!.push(await measureTerminalRun({ ...l, ...timing }, path.join(dir, name), pinning, seed + step.level + 1 + 1000 * step.round));
     }
   }
-  return { levels: await Promise.all(runs.map((r, i) => pool(r, path.join(dir, `level-${i + 1}.json`), outDir))), echo };
+  return { levels: await Promise.all(runs.map((r, i) => pool(r, path.join(dir, `level-${i + 1}.json`), outDir))), echo, spreads };
 }
 
 /** A level's runs as one: rates over their total time (`merge --sequential`), the server's readings per second of all. */

@@ -6,7 +6,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { EXIT, LatencyHistogram, UserError, info, machineInfo, readResultsDocument, writeFileAtomic } from '../lib/index.js';
+import { EXIT, UserError, info, machineInfo, readResultsDocument, writeFileAtomic } from '../lib/index.js';
 import { loadScenario, simulateReplication, type ReplicationResult, type ScenarioConfig, type TraceTask, type ValidationConfig } from '../model/index.js';
 import { compare, predictedFrom, saturationAgrees, saturationLevel, TARGETS, type Comparison } from './compare.js';
 import { runLoadgen } from './load.js';
@@ -16,8 +16,9 @@ import { agentcomPlan, resolveOptions } from '../loadgen/index.js';
 import { firstPoint, metricsFor, saturationMetric, type ServerReadings } from './metrics.js';
 import { alongside, choosePinning, cliPath, startChild, type Pinning } from './processes.js';
 import { FIGURES, readProfile, type CalibrationProfile } from './profile.js';
-import { ECHO_SHAPE, echoFigure } from './echo.js';
-import { measureTerminalLevels, type PooledLevel } from './terminal-levels.js';
+import { paceFigure } from './pace.js';
+import { ECHO_READERS, ECHO_SHAPE, echoFigure } from './echo.js';
+import { measureTerminalLevels, type PooledLevel, type TerminalMeasurement } from './terminal-levels.js';
 import { hubCounters, startClaudeEmulatorProcess, startHubProcess, type HubHandle } from './stack.js';
 import type { LevelReport, ValidationReport } from './report-types.js';
 import { writeValidationHtml } from './html.js';
@@ -58,7 +59,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
     const values = v.levels.map((level) => levelValues(v, level));
     const terminal = await measureTerminalLevels(v, values, options.outDir, pinning, seed, say);
     terminal.levels.forEach((run, i) => measured.push({ values: values[i]!, run }));
-    profile = echoAmongLevels(calibration, terminal.echo, v);
+    profile = { ...calibration, figures: lightLoadAmongLevels(calibration, terminal, v) };
   } else {
     for (const [i, level] of v.levels.entries()) {
       const values = levelValues(v, level);
@@ -154,18 +155,27 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
 }
 
 /**
- * Terminal: the profile with its echo replaced by the round trips timed at light load in each
- * round of the levels (ECHO_SHAPE on a freshly started server, as a level runs), pooled per output
- * rate. On a shared machine the echo path drifts from one minute to the next by more than the
- * latency targets (five runs in a row on one server: medians 0.84–1.34 ms), and a profile timed
- * before the levels saw other minutes than theirs. Still light load, and one figure for every level.
+ * Terminal: the profile with its echoes (the writer's and the watchers') and the pace of a fan-out
+ * replaced by those timed at light load in each round of the levels (ECHO_SHAPE and PACE_SHAPE on
+ * a freshly started server, as a level runs), pooled per output rate. On a shared machine the echo
+ * path drifts from one minute to the next by more than the latency targets (five runs in a row on
+ * one server: medians 0.84–1.34 ms), and a profile timed before the levels saw other minutes than
+ * theirs. Still light load, and one figure for every level.
  */
-function echoAmongLevels(profile: CalibrationProfile, runs: ReadonlyMap<number, LatencyHistogram>, v: ValidationConfig): CalibrationProfile {
-  const figure = echoFigure(
-    runs,
-    `round trips of typed markers at light load (${ECHO_SHAPE.sessions} sessions, each a writer at ${ECHO_SHAPE.rate}/s and ${ECHO_SHAPE.watchers} watchers, ${v.duration} s after ${v.warmup} s of typing, on a freshly started server) once in each round of this validation's levels, pooled per output rate: the 1st–99th percentiles of latency.rtt`,
-  );
-  return figure ? { ...profile, figures: { ...profile.figures, [FIGURES.echoLatency]: figure } } : profile;
+function lightLoadAmongLevels(profile: CalibrationProfile, { echo: runs, spreads }: TerminalMeasurement, v: ValidationConfig): CalibrationProfile['figures'] {
+  const figures = { ...profile.figures };
+  for (const reader of ['writer', 'watchers'] as const) {
+    const what = reader === 'writer' ? 'round trips of typed markers (latency.rtt)' : "the same markers' deliveries to the watchers (latency.fanout)";
+    const figure = echoFigure(
+      runs[reader],
+      `${what} at light load (${ECHO_SHAPE.sessions} sessions, each a writer at ${ECHO_SHAPE.rate}/s and ${ECHO_SHAPE.watchers} watchers, ${v.duration} s after ${v.warmup} s of typing, on a freshly started server) once in each round of this validation's levels, pooled per output rate: the 1st–99th percentiles`,
+      reader,
+    );
+    if (figure) figures[ECHO_READERS[reader].figure] = figure;
+  }
+  const pace = paceFigure(spreads.pace, spreads.echo, `fake agent at the levels' lowest output rate, ${v.duration} s after ${v.warmup} s of typing, on a freshly started server, the pace shape and the echo once in each round of this validation's levels`);
+  if (pace) figures[FIGURES.readerTimePerFrame] = pace;
+  return figures;
 }
 
 const round2 = (x: number) => Number(x.toFixed(2));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { confidenceInterval, mg1, Simulation } from '../../sim/index.js';
 import type { DeploymentKind, TerminalServerConfig } from '../config.js';
 import { ModelContext } from './context.js';
-import { albCount, Deployment, eventLoopWait, streamLoads } from './deployment.js';
+import { albCount, Deployment, eventLoopWait, fanoutsDuring, streamLoads } from './deployment.js';
 import { Link } from './network.js';
 import { SharingServer } from './sharing.js';
 import { fanoutCpu, framesPerSecond, frameCpu, wireRate } from './terminal.js';
@@ -89,11 +89,37 @@ describe('deployments', () => {
     expect(rho).toBeLessThanOrEqual(p.mean + p.halfWidth);
   });
 
+  it('fan-outs begun during an echo: Poisson many, each sent whole, so P(none) = e^(−λe) and the mean λeS lie inside 95 % intervals of 30 replications', () => {
+    const sim = new Simulation({ seed: 12 });
+    const [rate, echo, send] = [120, 0.004, 0.0015]; // λe = 0.48
+    const means: number[] = [];
+    const none: number[] = [];
+    for (let r = 0; r < 30; r++) {
+      const rng = sim.rng(`echo-${r}`);
+      let sum = 0;
+      let untouched = 0;
+      for (let i = 0; i < 20_000; i++) {
+        const w = fanoutsDuring(echo, rate, send, rng);
+        sum += w;
+        if (w === 0) untouched++;
+      }
+      means.push(sum / 20_000);
+      none.push(untouched / 20_000);
+    }
+    const mean = confidenceInterval(means);
+    const p = confidenceInterval(none);
+    expect(rate * echo * send).toBeGreaterThanOrEqual(mean.mean - mean.halfWidth);
+    expect(rate * echo * send).toBeLessThanOrEqual(mean.mean + mean.halfWidth);
+    expect(Math.exp(-rate * echo)).toBeGreaterThanOrEqual(p.mean - p.halfWidth);
+    expect(Math.exp(-rate * echo)).toBeLessThanOrEqual(p.mean + p.halfWidth);
+    expect(fanoutsDuring(0, rate, send, sim.rng('none'))).toBe(0);
+  });
+
   const heavy = { watchersPerAgent: 50, cpuPerFrame: 2e-5, cpuPerByte: 0, frameBytes: 500 };
   /** M/D/1 mean wait (Pollaczek–Khinchine) of fan-outs arriving at `rate` and taking `service` each. */
   const mdOneWait = (rate: number, service: number) => mg1({ arrivalRate: rate, meanService: service, serviceCv: 0 }).Wq;
   /** 95 % interval of the mean probe latency on an idle core, over 20 replications of 5,000 probes. */
-  function meanProbe(t: TerminalServerConfig): { mean: number; halfWidth: number } {
+  function meanProbe(t: TerminalServerConfig, client: 'watcher' | 'writer' = 'watcher'): { mean: number; halfWidth: number } {
     const scenario = testConfig({ terminal: t, deployment: { remoteDashboards: false } });
     const sim = new Simulation({ seed: 4 });
     const ctx = new ModelContext(sim, scenario);
@@ -102,7 +128,7 @@ describe('deployments', () => {
     const means = Array.from({ length: 20 }, (_, r) => {
       const rng = sim.rng(`probe-${r}`);
       let sum = 0;
-      for (let i = 0; i < 5000; i++) sum += deployment.probe({ cpu, siteOneWay: 0 }, rng);
+      for (let i = 0; i < 5000; i++) sum += deployment.probe({ cpu, siteOneWay: 0 }, rng, client);
       return sum / 5000;
     });
     return confidenceInterval(means);
@@ -121,18 +147,32 @@ describe('deployments', () => {
     expect(Math.abs(diff - expected)).toBeLessThanOrEqual(halfWidth);
   });
 
-  it('a process reading every client after the server: the wait and pace are those of the slower loop alone (Friedman), not both', () => {
+  it('a process reading every client after the server: the fan-out goes at the pace measured end to end, slower or faster than the CPU per frame', () => {
     const send = frameCpu(heavy);
     const wait = (perFrame: number) => mdOneWait(framesPerSecond(heavy, 10_000), 50 * perFrame);
     const base = meanProbe(heavy);
-    // A reader three times slower than the server's sends: its wait and pace replace the server's
-    // (a watcher at a random one of the 50 positions: 25.5 frames' time on average).
-    const slow = meanProbe({ ...heavy, readerTimePerFrame: 3 * send });
-    const expected = wait(3 * send) - wait(send) + 25.5 * (3 * send - send);
-    const halfWidth = Math.hypot(base.halfWidth, slow.halfWidth);
+    // A watcher at a random one of the 50 positions: 25.5 frames' time on average, and the wait
+    // for the fan-outs under way at the same pace.
+    for (const pace of [3 * send, send / 3]) {
+      const measured = meanProbe({ ...heavy, readerTimePerFrame: pace });
+      const expected = wait(pace) - wait(send) + 25.5 * (pace - send);
+      const halfWidth = Math.hypot(base.halfWidth, measured.halfWidth);
+      expect(Math.abs(expected)).toBeGreaterThan(4 * halfWidth);
+      expect(Math.abs(measured.mean - base.mean - expected)).toBeLessThanOrEqual(halfWidth);
+    }
+  });
+  it("a watcher's echo timed at light load stands for the writer's echo and the first watcher's send", () => {
+    const pace = 2e-5;
+    const t: TerminalServerConfig = { ...heavy, readerTimePerFrame: pace, echoLatency: { kind: 'constant', value: 0.001 }, watcherEchoLatency: { kind: 'constant', value: 0.003 } };
+    const writer = meanProbe(t, 'writer');
+    const watcher = meanProbe(t);
+    // The writer: its echo and its own send. A watcher at a random one of the 50 places: its echo,
+    // the sends after the first watcher's (24.5 on average), and the fan-outs begun during the
+    // longer echo, each sent whole. The wait at arrival is alike for both.
+    const fanout = 50 * pace;
+    const expected = 0.003 - 0.001 + 24.5 * pace - pace + framesPerSecond(heavy, 10_000) * (0.003 - 0.001) * fanout;
+    const halfWidth = Math.hypot(writer.halfWidth, watcher.halfWidth);
     expect(expected).toBeGreaterThan(4 * halfWidth);
-    expect(Math.abs(slow.mean - base.mean - expected)).toBeLessThanOrEqual(halfWidth);
-    // A faster reader keeps up: the same draws, the same probes.
-    expect(meanProbe({ ...heavy, readerTimePerFrame: send / 3 }).mean).toBe(base.mean);
+    expect(Math.abs(watcher.mean - writer.mean - expected)).toBeLessThanOrEqual(halfWidth);
   });
 });

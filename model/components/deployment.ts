@@ -84,6 +84,8 @@ export class Deployment {
   readonly albs: number;
   /** tmux's redraw and the PTY path before the server reads a frame (absent: 0). */
   private readonly echo: Distribution | undefined;
+  /** The echo as the first watcher reads it (absent: the echo and one more send). */
+  private readonly watcherEcho: Distribution | undefined;
 
   constructor(
     ctx: ModelContext,
@@ -98,6 +100,7 @@ export class Deployment {
     this.relay = config.kind === 'ssh-tunnel' ? new SharingServer(ctx.sim, { servers: Math.max(1, config.sshRelayCpus), rate: 1 }) : undefined;
     this.albs = albCount(config, agents);
     this.echo = terminal.echoLatency ? distribution(terminal.echoLatency) : undefined;
+    this.watcherEcho = terminal.watcherEchoLatency ? distribution(terminal.watcherEchoLatency) : undefined;
     if (this.albs > 1) {
       ctx.warn(`deployment ${config.kind}: ${agents} agents need ${this.albs} ALBs (${config.targetGroupsPerAlb} target groups each)`);
     }
@@ -113,17 +116,17 @@ export class Deployment {
   }
 
   /**
-   * Delivery latency of one terminal frame written now to a watcher picked at random (or the one
-   * at position `at`, 1 being the session's first client, which the server sends to first): the wait in
-   * the terminal server's event loop for the frames it is already sending, then the sends before
-   * this watcher's (one after another), at the CPU rate the machine would give them now, then the
-   * network path of the deployment. A process that reads every client, if there is one, is a
-   * second event loop after the server's: the wait and the pace are the slower loop's.
+   * Delivery latency of one terminal frame written now to a watcher picked at random (or to the
+   * session's writer, its first client, which the server sends to first): the wait in the terminal
+   * server's event loop for the frames it is already sending, then the sends before this client's
+   * (one after another), at the CPU rate the machine would give them now, then the network path of
+   * the deployment. Where a process reads every client (a load generator), the pace of a fan-out
+   * is the one measured end to end, the slower of its loop and the server's.
    */
-  probe(source: ProbeSource, rng: Rng, at?: number): number {
+  probe(source: ProbeSource, rng: Rng, client: 'watcher' | 'writer' = 'watcher'): number {
     const t = this.terminal;
     const watchers = Math.max(1, Math.round(t.watchersPerAgent));
-    const position = at ?? 1 + rng.nextInt(watchers);
+    const position = client === 'writer' ? 1 : 1 + rng.nextInt(watchers);
     const frame = t.frameBytes;
     const cpuTime = (work: number, server: SharingServer, apart = 0): number => (work * server.slowdown) / server.rateForNewJob(apart);
     // The server's own fan-out is not shared with this frame's sends but waited for: the event
@@ -134,11 +137,18 @@ export class Deployment {
     const frames = sessions * framesPerSecond(t, this.bytesPerSecond);
     // A process reading every client (if there is one) takes the fan-outs in turn after the
     // server: two FIFO loops in series with constant service times, through which a frame waits
-    // as long as at the slower of them alone (Friedman 1965), not at each in turn.
-    // The frames of one fan-out likewise reach the watchers at the slower loop's pace.
-    const slowest = Math.max(send, t.readerTimePerFrame ?? 0);
-    const serverSide = eventLoopWait(frames, watchers * slowest, rng) + position * slowest;
-    const network = (this.config.remoteDashboards ? this.uplink.oneWayDelay(frame) : source.siteOneWay) + (this.echo ? this.echo.sample(rng) : 0);
+    // as long as at the slower of them alone (Friedman 1965), not at each in turn, and the frames
+    // of one fan-out reach the watchers at the slower loop's pace: the pace measured end to end.
+    // (It is below the server's CPU per frame, part of which (write callbacks, collection) comes
+    // after the fan-out and delays no watcher.)
+    const pace = t.readerTimePerFrame ?? send;
+    const fanoutTime = watchers * pace;
+    // A watcher's echo timed at light load already holds the sends up to the first watcher's.
+    const timedAsWatcher = client === 'watcher' && this.watcherEcho !== undefined;
+    const echo = (timedAsWatcher ? this.watcherEcho : this.echo)?.sample(rng) ?? 0;
+    const sends = timedAsWatcher ? position - 1 : position;
+    const serverSide = eventLoopWait(frames, fanoutTime, rng) + fanoutsDuring(echo, frames, fanoutTime, rng) + sends * pace;
+    const network = (this.config.remoteDashboards ? this.uplink.oneWayDelay(frame) : source.siteOneWay) + echo;
     switch (this.config.kind) {
       case 'local':
         return serverSide + network;
@@ -152,6 +162,24 @@ export class Deployment {
         return serverSide + network + this.config.albHopLatency;
     }
   }
+}
+
+/**
+ * What the fan-outs begun while a frame's echo crosses the agent's machine (`echoSeconds`: the
+ * server, tmux, the agent and back) add to its delivery: the server goes on fanning out every
+ * session's frames meanwhile (Poisson at `framesPerSecond`), and tmux hands the server the other
+ * sessions' output and this echo one after the other, so the echo is read after each such fan-out
+ * is sent, all `sendTime` of it. Measured with four sessions: in the slowest tenth of the echoes
+ * another session's fan-out had begun four to five times as often as in the rest, the echo came
+ * about one whole fan-out after it began, and with tmux and the agents moved off the server's core
+ * the extra tail at 25 watchers was gone.
+ */
+export function fanoutsDuring(echoSeconds: number, framesPerSecond: number, sendTime: number, rng: Rng): number {
+  if (echoSeconds <= 0 || sendTime <= 0 || framesPerSecond <= 0) return 0;
+  // The fan-outs' starts as a Poisson process: exponential gaps until the echo is back.
+  let begun = 0;
+  for (let t = -Math.log(1 - rng.next()) / framesPerSecond; t < echoSeconds; t -= Math.log(1 - rng.next()) / framesPerSecond) begun += 1;
+  return begun * sendTime;
 }
 
 /** Past this utilisation the event loop is treated as at it (beyond it no steady state exists). */

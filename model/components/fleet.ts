@@ -150,7 +150,7 @@ export class Fleet implements Dispatcher<Task> {
         this.fanoutLatency.record(latency);
         this.ctx.counters.add('fanout.sum', latency);
         this.ctx.counters.add('fanout.count');
-        const echo = this.deployment.probe(source, this.probeRng, 1);
+        const echo = this.deployment.probe(source, this.probeRng, 'writer');
         this.rttLatency.record(echo);
         this.ctx.counters.add('rtt.sum', echo);
       }
