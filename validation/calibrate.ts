@@ -4,8 +4,9 @@
 //  - hub: CPU per WebSocket frame, from the hub process's CPU time over a light agentcom run;
 //  - terminal: the agent server's CPU per frame and per byte delivered to a client (two output
 //    rates, 1 and `watchers` clients each: a 2×2 solve of the extra CPU), the frames per second the
-//    PTY path makes, bytes on the wire per byte the agent writes, and the echo latency (agent
-//    write → server read, tmux's redraw) from light-load round trips.
+//    PTY path makes, bytes on the wire per byte the agent writes, the echo latency (agent
+//    write → server read, tmux's redraw) from light-load round trips as the writer and as the
+//    watchers read them, and the pace of a fan-out end to end (pace.ts).
 
 import { mkdir, open, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -223,7 +224,7 @@ const ECHO_RATES = [1000, 10000, 100000];
 /** Inputs per second of the echo step's sparse run (one session, twice the window); the dense runs are ECHO_SHAPE's. */
 const SPARSE_INPUTS = 2;
 const DENSE_INPUTS = ECHO_SHAPE.rate;
-/** The session the wire, CPU and reader steps use. */
+/** The session the wire and CPU steps use. */
 const SESSION = 'c0';
 /** Output rates of the CPU step (1 client, then CPU_CLIENTS). */
 const CPU_RATES = [3000, 30000];
@@ -237,7 +238,7 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
   // The echo path at each echo rate (it slows as tmux redraws more), as the writers and as the watchers read it.
   const echo = new Map<number, LatencyHistogram>();
   const watcherEcho = new Map<number, LatencyHistogram>();
-  // The echo step's delivery spreads at the reader step's rate: where its slope starts.
+  // The echo step's delivery spreads at the pace step's rate: where its slope starts.
   const echoSpreads: number[] = [];
   // Per typed input, at each echo rate: the bytes and the frames it adds to the stream.
   const inputs: [number, number, number][] = [];
@@ -271,7 +272,7 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
     if (rate === PACE_RATE) echoSpreads.push(...timed.spreads);
     if (timed.input) inputs.push([rate, timed.input.wire, timed.input.frames]);
   }
-  const reader = await readerPace(workDir, pinning, window, echoStarts, echoSpreads);
+  const pace = await fanoutPace(workDir, pinning, window, echoStarts, echoSpreads);
   // Extra CPU for the extra clients = Δframes × cpuPerFrame + Δbytes × cpuPerByte, at each rate.
   const eq = rows.map((r) => ({ frames: r.all.frames - r.one.frames, bytes: r.all.bytes - r.one.bytes, cpu: r.all.cpu - r.one.cpu }));
   const [perFrame, perByte] = solve2(eq.map((e) => [e.frames, e.bytes]), eq.map((e) => e.cpu));
@@ -306,7 +307,7 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
     };
   }
   Object.assign(out, sharedCoreFigures(ones, perFrame, perByte, window));
-  if (reader) out[FIGURES.readerTimePerFrame] = reader;
+  if (pace) out[FIGURES.readerTimePerFrame] = pace;
   const echoMethod = (what: string) =>
     `${what} at light load (${ECHO_SHAPE.sessions} sessions, each a writer at ${ECHO_SHAPE.rate} inputs/s and ${ECHO_SHAPE.watchers} watchers, for three times the window, agents warmed first), fake agent at ${ECHO_RATES.join(', ')} B/s, on ${echoStarts} freshly started servers per rate with no other client: the 1st–99th percentiles at each rate, the starts pooled`;
   const echoLatency = echoFigure(echo, echoMethod('round trips of typed markers (latency.rtt)'));
@@ -358,7 +359,7 @@ async function timeEcho(rate: number, index: number, workDir: string, pinning: P
 const PACE_RATE = 10000;
 
 /** The pace of a fan-out end to end (pace.ts), at PACE_SHAPE on `starts` freshly started servers, warmed as the echo's are. */
-async function readerPace(workDir: string, pinning: Pinning, window: number, starts: number, echoSpreads: readonly number[]): Promise<CalibrationFigure | undefined> {
+async function fanoutPace(workDir: string, pinning: Pinning, window: number, starts: number, echoSpreads: readonly number[]): Promise<CalibrationFigure | undefined> {
   const shape: TerminalLoad = { ...PACE_SHAPE, outputRate: PACE_RATE, duration: Math.max(2, 3 * window), warmup: Math.max(1, 2 * window) };
   const spreads: number[] = [];
   for (let start = 0; start < starts; start++) {
