@@ -40,7 +40,7 @@ export async function startAgentServerProcess(options: { outputRate: number; tmu
   };
 }
 
-/** tmux can leave its socket file behind; remove it once no server answers on it. */
+/** tmux can leave its socket file (and now and then the lock file beside it) behind; remove them once no server answers on it. */
 async function removeDeadSocket(name: string): Promise<void> {
   const alive = await run('tmux', ['-L', name, 'list-sessions']).then(
     () => true,
@@ -48,7 +48,7 @@ async function removeDeadSocket(name: string): Promise<void> {
   );
   if (alive) return;
   const dir = path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`);
-  await rm(path.join(dir, name), { force: true }).catch(() => undefined);
+  for (const file of [name, `${name}.lock`]) await rm(path.join(dir, file), { force: true }).catch(() => undefined);
 }
 
 function quote(s: string): string {
