@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confidenceInterval, mg1, Simulation } from '../../sim/index.js';
+import { confidenceInterval, mg1, Simulation, type Rng } from '../../sim/index.js';
 import type { DeploymentKind, TerminalServerConfig } from '../config.js';
 import { ModelContext } from './context.js';
 import { albCount, Deployment, eventLoopWait, fanoutsDuring, streamLoads } from './deployment.js';
@@ -62,57 +62,43 @@ describe('deployments', () => {
     expect(busy).toBeGreaterThan(0.005 + (1e-4 + 1000 * 1e-8) * 2 - 1e-12);
   });
 
-  it('event-loop wait: M/D/1, so P(wait) = ρ and the mean wait ρS / 2(1 − ρ) lie inside 95 % intervals of 30 replications', () => {
-    const sim = new Simulation({ seed: 11 });
-    const [rate, send] = [300, 0.002]; // ρ = 0.6
-    const rho = rate * send;
+  /** 95 % intervals, over 30 replications of 20,000 draws, of the mean draw and of the fraction of draws above 0. */
+  function drawIntervals(seed: number, draw: (rng: Rng) => number): { mean: { mean: number; halfWidth: number }; positive: { mean: number; halfWidth: number } } {
+    const sim = new Simulation({ seed });
     const means: number[] = [];
-    const busy: number[] = [];
+    const positive: number[] = [];
     for (let r = 0; r < 30; r++) {
-      const rng = sim.rng(`loop-${r}`);
+      const rng = sim.rng(`draws-${r}`);
       let sum = 0;
-      let waited = 0;
+      let above = 0;
       for (let i = 0; i < 20_000; i++) {
-        const w = eventLoopWait(rate, send, rng);
+        const w = draw(rng);
         sum += w;
-        if (w > 0) waited++;
+        if (w > 0) above++;
       }
       means.push(sum / 20_000);
-      busy.push(waited / 20_000);
+      positive.push(above / 20_000);
     }
-    const mean = confidenceInterval(means);
-    const p = confidenceInterval(busy);
-    const theory = mdOneWait(rate, send);
-    expect(theory).toBeGreaterThanOrEqual(mean.mean - mean.halfWidth);
-    expect(theory).toBeLessThanOrEqual(mean.mean + mean.halfWidth);
-    expect(rho).toBeGreaterThanOrEqual(p.mean - p.halfWidth);
-    expect(rho).toBeLessThanOrEqual(p.mean + p.halfWidth);
+    return { mean: confidenceInterval(means), positive: confidenceInterval(positive) };
+  }
+  const expectInside = (value: number, interval: { mean: number; halfWidth: number }) => {
+    expect(value).toBeGreaterThanOrEqual(interval.mean - interval.halfWidth);
+    expect(value).toBeLessThanOrEqual(interval.mean + interval.halfWidth);
+  };
+
+  it('event-loop wait: M/D/1, so P(wait) = ρ and the mean wait ρS / 2(1 − ρ) lie inside 95 % intervals of 30 replications', () => {
+    const [rate, send] = [300, 0.002]; // ρ = 0.6
+    const { mean, positive } = drawIntervals(11, (rng) => eventLoopWait(rate, send, rng));
+    expectInside(mdOneWait(rate, send), mean);
+    expectInside(rate * send, positive);
   });
 
   it('fan-outs begun during an echo: Poisson many, each sent whole, so P(none) = e^(−λe) and the mean λeS lie inside 95 % intervals of 30 replications', () => {
-    const sim = new Simulation({ seed: 12 });
     const [rate, echo, send] = [120, 0.004, 0.0015]; // λe = 0.48
-    const means: number[] = [];
-    const none: number[] = [];
-    for (let r = 0; r < 30; r++) {
-      const rng = sim.rng(`echo-${r}`);
-      let sum = 0;
-      let untouched = 0;
-      for (let i = 0; i < 20_000; i++) {
-        const w = fanoutsDuring(echo, rate, send, rng);
-        sum += w;
-        if (w === 0) untouched++;
-      }
-      means.push(sum / 20_000);
-      none.push(untouched / 20_000);
-    }
-    const mean = confidenceInterval(means);
-    const p = confidenceInterval(none);
-    expect(rate * echo * send).toBeGreaterThanOrEqual(mean.mean - mean.halfWidth);
-    expect(rate * echo * send).toBeLessThanOrEqual(mean.mean + mean.halfWidth);
-    expect(Math.exp(-rate * echo)).toBeGreaterThanOrEqual(p.mean - p.halfWidth);
-    expect(Math.exp(-rate * echo)).toBeLessThanOrEqual(p.mean + p.halfWidth);
-    expect(fanoutsDuring(0, rate, send, sim.rng('none'))).toBe(0);
+    const { mean, positive } = drawIntervals(12, (rng) => fanoutsDuring(echo, rate, send, rng));
+    expectInside(rate * echo * send, mean);
+    expectInside(1 - Math.exp(-rate * echo), positive);
+    expect(fanoutsDuring(0, rate, send, new Simulation({ seed: 12 }).rng('none'))).toBe(0);
   });
 
   const heavy = { watchersPerAgent: 50, cpuPerFrame: 2e-5, cpuPerByte: 0, frameBytes: 500 };

@@ -84,7 +84,7 @@ export class Deployment {
   readonly albs: number;
   /** tmux's redraw and the PTY path before the server reads a frame (absent: 0). */
   private readonly echo: Distribution | undefined;
-  /** The echo as the first watcher reads it (absent: the echo and one more send). */
+  /** The echo as the first watcher reads it (absent: the writer's echo, then the sends up to the watcher's place). */
   private readonly watcherEcho: Distribution | undefined;
 
   constructor(

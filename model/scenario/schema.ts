@@ -201,7 +201,7 @@ export function scenarioSchema(mode: SchemaMode) {
         cpuPerByte: f(duration('CPU time per byte delivered')),
         frameBytes: f(size('bytes per output frame')),
         echoLatency: distributionField('duration', "time from the agent's write to the server reading it from the PTY (tmux redraw); absent: 0").optional(),
-        watcherEchoLatency: distributionField('duration', "the echo as the first watcher after the writer reads it, at light load; absent: the echo plus one send").optional(),
+        watcherEchoLatency: distributionField('duration', "the echo as a watcher reads it at light load, up to the first watcher's place; absent: the echo, then the sends up to the watcher's place").optional(),
         sessionsPerServer: whole(1, 'working sessions one terminal server process fans out, one frame at a time; absent: 1 (one server per agent)').optional(),
       }),
     ),
