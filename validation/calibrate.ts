@@ -16,7 +16,7 @@ import { LatencyHistogram, info, machineInfo, type PointResult } from '../lib/in
 import { runLoadgen } from './load.js';
 import { firstPoint, steadyStreamRate } from './metrics.js';
 import { measureTerminalRun, type TerminalLoad } from './terminal-run.js';
-import { ECHO_SHAPE, echoFigure, echoes } from './echo.js';
+import { ECHO_READERS, ECHO_SHAPE, echoFigure, echoes, type EchoReader } from './echo.js';
 import { choosePinning, cpuBetween, onCore, cpuOfPids, cpuSeconds, descendantPids, type Pinning } from './processes.js';
 import { FIGURES, PROFILE_KIND, type CalibrationFigure, type CalibrationProfile } from './profile.js';
 import { hubCounters, startAgentServerProcess, startHubProcess, tmuxServerPid } from './stack.js';
@@ -308,11 +308,11 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
   }
   Object.assign(out, sharedCoreFigures(ones, perFrame, perByte, window));
   if (pace) out[FIGURES.readerTimePerFrame] = pace;
-  const echoMethod = (what: string) =>
-    `${what} at light load (${ECHO_SHAPE.sessions} sessions, each a writer at ${ECHO_SHAPE.rate} inputs/s and ${ECHO_SHAPE.watchers} watchers, for three times the window, agents warmed first), fake agent at ${ECHO_RATES.join(', ')} B/s, on ${echoStarts} freshly started servers per rate with no other client: the 1st–99th percentiles at each rate, the starts pooled`;
-  const echoLatency = echoFigure(echo, echoMethod('round trips of typed markers (latency.rtt)'));
+  const echoMethod = (reader: EchoReader) =>
+    `${ECHO_READERS[reader].what} at light load (${ECHO_SHAPE.sessions} sessions, each a writer at ${ECHO_SHAPE.rate} inputs/s and ${ECHO_SHAPE.watchers} watchers, for three times the window, agents warmed first), fake agent at ${ECHO_RATES.join(', ')} B/s, on ${echoStarts} freshly started servers per rate with no other client: the 1st–99th percentiles at each rate, the starts pooled`;
+  const echoLatency = echoFigure(echo, echoMethod('writer'));
   if (echoLatency) out[FIGURES.echoLatency] = echoLatency;
-  const watcherEchoLatency = echoFigure(watcherEcho, echoMethod("the same markers' deliveries to the watchers (latency.fanout)"), 'watchers');
+  const watcherEchoLatency = echoFigure(watcherEcho, echoMethod('watchers'), 'watchers');
   if (watcherEchoLatency) out[FIGURES.watcherEchoLatency] = watcherEchoLatency;
   return out;
 }

@@ -13,10 +13,10 @@ export const ECHO_SHAPE: Pick<TerminalLoad, 'sessions' | 'watchers' | 'rate'> = 
 /** The echo as timed by the writer (round trips) or by the watchers (their deliveries). */
 export type EchoReader = 'writer' | 'watchers';
 
-/** The figure each reader's echo sets, and the load generator's histogram it comes from. */
-export const ECHO_READERS: Record<EchoReader, { figure: string; histogram: string }> = {
-  writer: { figure: FIGURES.echoLatency, histogram: 'latency.rtt' },
-  watchers: { figure: FIGURES.watcherEchoLatency, histogram: 'latency.fanout' },
+/** The figure each reader's echo sets, the load generator's histogram it comes from, and what that times. */
+export const ECHO_READERS: Record<EchoReader, { figure: string; histogram: string; what: string }> = {
+  writer: { figure: FIGURES.echoLatency, histogram: 'latency.rtt', what: 'round trips of typed markers (latency.rtt)' },
+  watchers: { figure: FIGURES.watcherEchoLatency, histogram: 'latency.fanout', what: "the same markers' deliveries to the watchers (latency.fanout)" },
 };
 
 /** `terminal.echoLatency` (or the watchers') from the echoes timed at each output rate (pooled per rate). */

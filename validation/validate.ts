@@ -59,7 +59,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
     const values = v.levels.map((level) => levelValues(v, level));
     const terminal = await measureTerminalLevels(v, values, options.outDir, pinning, seed, say);
     terminal.levels.forEach((run, i) => measured.push({ values: values[i]!, run }));
-    profile = { ...calibration, figures: lightLoadAmongLevels(calibration, terminal, v) };
+    profile = lightLoadAmongLevels(calibration, terminal, v);
   } else {
     for (const [i, level] of v.levels.entries()) {
       const values = levelValues(v, level);
@@ -162,20 +162,19 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
  * one server: medians 0.84–1.34 ms), and a profile timed before the levels saw other minutes than
  * theirs. Still light load, and one figure for every level.
  */
-function lightLoadAmongLevels(profile: CalibrationProfile, { echo: runs, spreads }: TerminalMeasurement, v: ValidationConfig): CalibrationProfile['figures'] {
+function lightLoadAmongLevels(profile: CalibrationProfile, { echo: runs, spreads }: TerminalMeasurement, v: ValidationConfig): CalibrationProfile {
   const figures = { ...profile.figures };
   for (const reader of ['writer', 'watchers'] as const) {
-    const what = reader === 'writer' ? 'round trips of typed markers (latency.rtt)' : "the same markers' deliveries to the watchers (latency.fanout)";
     const figure = echoFigure(
       runs[reader],
-      `${what} at light load (${ECHO_SHAPE.sessions} sessions, each a writer at ${ECHO_SHAPE.rate}/s and ${ECHO_SHAPE.watchers} watchers, ${v.duration} s after ${v.warmup} s of typing, on a freshly started server) once in each round of this validation's levels, pooled per output rate: the 1st–99th percentiles`,
+      `${ECHO_READERS[reader].what} at light load (${ECHO_SHAPE.sessions} sessions, each a writer at ${ECHO_SHAPE.rate}/s and ${ECHO_SHAPE.watchers} watchers, ${v.duration} s after ${v.warmup} s of typing, on a freshly started server) once in each round of this validation's levels, pooled per output rate: the 1st–99th percentiles`,
       reader,
     );
     if (figure) figures[ECHO_READERS[reader].figure] = figure;
   }
   const pace = paceFigure(spreads.pace, spreads.echo, `fake agent at the levels' lowest output rate, ${v.duration} s after ${v.warmup} s of typing, on a freshly started server, the pace shape and the echo once in each round of this validation's levels`);
   if (pace) figures[FIGURES.readerTimePerFrame] = pace;
-  return figures;
+  return { ...profile, figures };
 }
 
 const round2 = (x: number) => Number(x.toFixed(2));

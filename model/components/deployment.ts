@@ -129,11 +129,7 @@ export class Deployment {
     const position = client === 'writer' ? 1 : 1 + rng.nextInt(watchers);
     const frame = t.frameBytes;
     const cpuTime = (work: number, server: SharingServer, apart = 0): number => (work * server.slowdown) / server.rateForNewJob(apart);
-    // The server's own fan-out is not shared with this frame's sends but waited for: the event
-    // loop sends one frame to every watcher before it reads the next.
     const sessions = Math.max(1, t.sessionsPerServer ?? 1);
-    const ownFanout = sessions * fanoutCpu(t, this.bytesPerSecond, watchers);
-    const send = cpuTime(frameCpu(t), source.cpu, ownFanout);
     const frames = sessions * framesPerSecond(t, this.bytesPerSecond);
     // A process reading every client (if there is one) takes the fan-outs in turn after the
     // server: two FIFO loops in series with constant service times, through which a frame waits
@@ -141,7 +137,10 @@ export class Deployment {
     // of one fan-out reach the watchers at the slower loop's pace: the pace measured end to end.
     // (It is below the server's CPU per frame, part of which (write callbacks, collection) comes
     // after the fan-out and delays no watcher.)
-    const pace = t.readerTimePerFrame ?? send;
+    // Without it, the server's send at the CPU rate the machine gives it now: its own fan-out is
+    // not shared with this frame's sends but waited for (the event loop sends one frame to every
+    // watcher before it reads the next).
+    const pace = t.readerTimePerFrame ?? cpuTime(frameCpu(t), source.cpu, sessions * fanoutCpu(t, this.bytesPerSecond, watchers));
     const fanoutTime = watchers * pace;
     // A watcher's echo timed at light load already holds the sends up to the first watcher's.
     const timedAsWatcher = client === 'watcher' && this.watcherEcho !== undefined;
