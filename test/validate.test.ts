@@ -312,6 +312,8 @@ describe('agentscale calibrate and validate, live', () => {
           expect(Number.isFinite(c.forecast?.mean)).toBe(true);
         }
         expect(report.structural.join(' ')).toContain("the load generator's own tasks");
+        // The store's synced write timed again at light load beside the levels.
+        expect(report.calibration.figures.find((f) => f.name === FIGURES.syncWrite)?.method).toContain('in each round');
       }
       if (kind === 'terminal') {
         // Two runs per level, pooled: each run's own document, and each metric's value in each.

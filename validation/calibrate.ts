@@ -1,6 +1,7 @@
 // `agentscale calibrate`: measure on this machine the service costs the model needs, each alone
 // and at light load, never at a validation level:
-//  - store: the time of one 256-byte append + fsync (the hub's synced write), as a distribution;
+//  - store: the time of one 256-byte append + fsync (the hub's synced write), as a distribution
+//    (sync-probe.ts), scaled to the hub's own fsyncs in its light runs;
 //  - hub: CPU per WebSocket frame, from the hub process's CPU time over a light agentcom run;
 //  - terminal: the agent server's CPU per frame and per byte delivered to a client (two output
 //    rates, 1 and `watchers` clients each: a 2×2 solve of the extra CPU), the frames per second the
@@ -8,7 +9,7 @@
 //    write → server read, tmux's redraw) from light-load round trips as the writer and as the
 //    watchers read them, and the pace of a fan-out end to end (pace.ts).
 
-import { mkdir, open, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
@@ -21,6 +22,7 @@ import { choosePinning, cpuBetween, onCore, cpuOfPids, cpuSeconds, descendantPid
 import { FIGURES, PROFILE_KIND, type CalibrationFigure, type CalibrationProfile } from './profile.js';
 import { hubCounters, startAgentServerProcess, startHubProcess, tmuxServerPid } from './stack.js';
 import { solve2, quantiles } from './stats.js';
+import { mean, SYNC_PROBE, syncWriteFigure, timeSpacedSyncs } from './sync-probe.js';
 import { deliverySpread, PACE_SHAPE, paceFigure } from './pace.js';
 
 export type CalibrationPart = 'store' | 'hub' | 'terminal';
@@ -54,8 +56,8 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrationP
       let direct: number[] | undefined;
       if (parts.includes('store')) {
         say('calibrate: timing synced writes');
-        direct = await timeSyncs(options.workDir, options.syncs ?? 300);
-        figures[FIGURES.syncWrite] = timing(direct, ['hub.store.syncWrite'], `${direct.length} appends of 256 B, each followed by fsync, in ${options.workDir} (the samples themselves)`);
+        direct = await timeSpacedSyncs(path.join(options.workDir, 'scratch'), options.syncs ?? 2 * SYNC_PROBE.count);
+        figures[FIGURES.syncWrite] = syncWriteFigure(direct, probeMethod(direct.length, options.workDir));
       }
       if (parts.includes('hub')) {
         say('calibrate: hub CPU per frame and fsync time in the hub');
@@ -80,37 +82,7 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrationP
   };
 }
 
-function timing(samples: number[], sets: string[], method: string): CalibrationFigure {
-  const q = quantiles(samples, [0.5, 0.9, 0.99]);
-  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-  return {
-    value: { kind: 'empirical', samples: samples.map((s) => Number(s.toPrecision(4))) },
-    unit: 's',
-    sets,
-    method,
-    n: samples.length,
-    summary: { mean, p50: q[0]!, p90: q[1]!, p99: q[2]! },
-  };
-}
-
-async function timeSyncs(workDir: string, count: number): Promise<number[]> {
-  const dir = path.join(workDir, 'scratch');
-  await mkdir(dir, { recursive: true });
-  const handle = await open(path.join(dir, 'sync-test.bin'), 'a');
-  const record = Buffer.alloc(256, 0x61);
-  const samples: number[] = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const t0 = process.hrtime.bigint();
-      await handle.write(record);
-      await handle.sync();
-      samples.push(Number(process.hrtime.bigint() - t0) / 1e9);
-    }
-  } finally {
-    await handle.close();
-  }
-  return samples;
-}
+const probeMethod = (n: number, dir: string) => `${n} appends of 256 B, each followed by fsync, ${SYNC_PROBE.gap * 1e3} ms apart, in ${dir}`;
 
 /** Light task rates of the two hub runs (tasks/s): the slope of CPU against frames between them is the cost per frame. */
 const HUB_RATES = [3, 12];
@@ -151,11 +123,8 @@ async function calibrateHub(workDir: string, pinning: Pinning, window: number, d
   const fsyncs = runs.reduce((n, r) => n + r.fsyncCount, 0);
   const hubMean = fsyncs > 0 ? runs.reduce((n, r) => n + r.fsyncSum, 0) / fsyncs : undefined;
   if (direct && direct.length > 0 && hubMean !== undefined) {
-    // The shape from direct timing, the level from what the hub's own log saw (its records are
-    // larger and its process busier than a bare append loop).
-    const directMean = direct.reduce((x, y) => x + y, 0) / direct.length;
-    const scaled = direct.map((x) => (x * hubMean) / directMean);
-    out[FIGURES.syncWrite] = timing(scaled, ['hub.store.syncWrite'], `${direct.length} appends of 256 B each followed by fsync in ${workDir} (shape, mean ${(directMean * 1e3).toFixed(3)} ms), scaled to the mean fsync time the hub itself measured over ${fsyncs} syncs of its log in the light runs (${(hubMean * 1e3).toFixed(3)} ms)`);
+    // The shape from the probe, the level from what the hub's own log saw over its light runs.
+    out[FIGURES.syncWrite] = syncWriteFigure(direct, probeMethod(direct.length, workDir), { hubMean, probeMean: mean(direct), hubSyncs: fsyncs });
   }
   return out;
 }

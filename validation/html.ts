@@ -51,7 +51,7 @@ export function renderValidationHtml(r: ValidationReport): string {
     )
     .join('\n');
   const repeats = r.levels.some((l) => l.comparisons.some((c) => c.measuredRuns !== undefined));
-  const repeatsText = repeats ? ' Each level was measured once in each of several rounds (every level and the light-load echo once a round, the rounds alternating direction), each run on a freshly started server, and its runs pooled as one longer run; "runs" gives the smallest and largest of the single runs\' values, how much the measurement itself moves from one start to the next.' : '';
+  const repeatsText = repeats ? ' Each level was measured once in each of several rounds (every level and the light-load figures once a round: the terminal\'s echo and pace, the store\'s synced write; the rounds alternating direction), each run on a freshly started server, and its runs pooled as one longer run; "runs" gives the smallest and largest of the single runs\' values, how much the measurement itself moves from one start to the next.' : '';
   const forecastText = forecasts
     ? ` The tasks of each level are the load generator's own, fixed by its seed before the run (submit times${r.scenario.kind === 'hub' ? ' and service times' : ''}): "predicted" replays them through the model (common random numbers), so the error is the model's and not the luck of one window's draw. "Forecast" is the model with its own draws at the same rate, as a user without a trace would run it; "95 % of windows" is how much one ${r.scenario.duration} s window varies by chance.`
     : '';

@@ -1,20 +1,16 @@
-// Terminal levels measured in rounds: each round runs every level once, the light-load echo once
-// per output rate and the light-load pace of a fan-out once, every run on a freshly started
-// server; the rounds alternate direction.
-// On a shared machine the echo path drifts over minutes by more than the latency targets, so a
-// level measured in one stretch of time and compared with an echo timed in another is compared
-// with another machine. In rounds, every level and the echo are sampled across the whole run, and
-// with an even number of rounds a drift linear in time shifts them all alike.
+// Terminal levels measured in rounds (rounds.ts): each round runs every level once, the
+// light-load echo once per output rate and the light-load pace of a fan-out once, every run on a
+// freshly started server.
 
 import path from 'node:path';
-import { LatencyHistogram, writeResultsDocument, type PointResult, type ResultsDocument } from '../lib/index.js';
-import { mergeDocuments } from '../loadgen/index.js';
+import type { LatencyHistogram, PointResult, ResultsDocument } from '../lib/index.js';
 import type { ValidationConfig } from '../model/index.js';
 import { ECHO_SHAPE, echoes, type EchoReader } from './echo.js';
 import { deliverySpread, PACE_SHAPE } from './pace.js';
 import type { LevelValues } from './mapping.js';
 import { firstPoint, type ServerReadings } from './metrics.js';
 import type { Pinning } from './processes.js';
+import { alternatingRounds, poolDocuments } from './rounds.js';
 import { measureTerminalRun, type TerminalLoad, type TerminalRun } from './terminal-run.js';
 
 /** One run of a round: a level (0-based index), the echo at an output rate, or the pace (at the lowest rate). */
@@ -25,16 +21,14 @@ export type RoundStep = { kind: 'level'; level: number; round: number } | { kind
  * the pace, then the echo. Over each pair of rounds every step's mean position is the same.
  */
 export function roundSchedule(levels: number, outputRates: readonly number[], rounds: number): RoundStep[] {
-  const steps: RoundStep[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const light: RoundStep[] = [...outputRates.map((outputRate): RoundStep => ({ kind: 'echo', outputRate, round })), { kind: 'pace', outputRate: Math.min(...outputRates), round }];
-    const forward: RoundStep[] = Array.from({ length: levels }, (_, level) => ({ kind: 'level', level, round }));
-    steps.push(...(round % 2 === 0 ? [...light, ...forward] : [...forward.reverse(), ...light.reverse()]));
-  }
-  return steps;
+  return alternatingRounds<RoundStep>(
+    rounds,
+    (round) => [...outputRates.map((outputRate): RoundStep => ({ kind: 'echo', outputRate, round })), { kind: 'pace', outputRate: Math.min(...outputRates), round }],
+    (round) => Array.from({ length: levels }, (_, level) => ({ kind: 'level', level, round })),
+  );
 }
 
-/** A terminal level as measured: its runs pooled as one run as long as all of them. */
+/** A level as measured: its runs pooled as one run as long as all of them. */
 export interface PooledLevel {
   document: ResultsDocument;
   exitCode: number;
@@ -91,14 +85,11 @@ export async function measureTerminalLevels(v: ValidationConfig, levels: readonl
   return { levels: await Promise.all(runs.map((r, i) => pool(r, path.join(dir, `level-${i + 1}.json`), outDir))), echo, spreads };
 }
 
-/** A level's runs as one: rates over their total time (`merge --sequential`), the server's readings per second of all. */
+/** A level's runs as one: rates over their total time, the server's readings per second of all. */
 async function pool(runs: readonly TerminalRun[], file: string, outDir: string): Promise<PooledLevel> {
   const seconds = runs.reduce((a, x) => a + x.seconds, 0);
   const servers: ServerReadings = { serverCpu: runs.reduce((a, x) => a + x.cpu, 0) / seconds, serverWait: runs.reduce((a, x) => a + x.wait, 0) / seconds };
   const exitCode = Math.max(...runs.map((x) => x.exitCode));
   const output = runs.map((x) => x.output).join('\n');
-  if (runs.length === 1) return { document: runs[0]!.document, exitCode, output, servers, file };
-  const document = mergeDocuments(runs.map((x) => x.document), runs.map((x) => path.relative(outDir, x.file)), 'sequential');
-  await writeResultsDocument(file, document);
-  return { document, exitCode, output, servers, file, repeats: runs.map((x) => firstPoint(x.document)) };
+  return { ...(await poolDocuments(runs, file, outDir)), exitCode, output, servers, file };
 }

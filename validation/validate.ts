@@ -2,24 +2,21 @@
 // generator on the other), measure, stop everything, simulate the same levels with the
 // calibration profile, and set predicted against measured.
 
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import YAML from 'yaml';
-import { EXIT, UserError, info, machineInfo, readResultsDocument, writeFileAtomic } from '../lib/index.js';
+import { EXIT, UserError, info, machineInfo, writeFileAtomic } from '../lib/index.js';
 import { loadScenario, simulateReplication, type ReplicationResult, type ScenarioConfig, type TraceTask, type ValidationConfig } from '../model/index.js';
 import { compare, predictedFrom, saturationAgrees, saturationLevel, TARGETS, type Comparison } from './compare.js';
-import { runLoadgen } from './load.js';
-import { drainTime, levelConfig, levelValues, type LevelValues } from './mapping.js';
-import { llmPlan, type LlmDriverConfig } from './llm-driver.js';
-import { agentcomPlan, resolveOptions } from '../loadgen/index.js';
-import { firstPoint, metricsFor, saturationMetric, type ServerReadings } from './metrics.js';
-import { alongside, choosePinning, cliPath, startChild, type Pinning } from './processes.js';
+import { levelConfig, levelValues, type LevelValues } from './mapping.js';
+import { firstPoint, metricsFor, saturationMetric } from './metrics.js';
+import { choosePinning } from './processes.js';
 import { FIGURES, readProfile, type CalibrationProfile } from './profile.js';
 import { paceFigure } from './pace.js';
 import { ECHO_READERS, ECHO_SHAPE, echoFigure } from './echo.js';
 import { measureTerminalLevels, type PooledLevel, type TerminalMeasurement } from './terminal-levels.js';
-import { hubCounters, startClaudeEmulatorProcess, startHubProcess, type HubHandle } from './stack.js';
+import { measureTaskLevels } from './task-levels.js';
+import { hubOverProbeOf, SYNC_PROBE, syncWriteFigure } from './sync-probe.js';
 import type { LevelReport, ValidationReport } from './report-types.js';
 import { writeValidationHtml } from './html.js';
 
@@ -53,7 +50,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
   say(`validate ${loaded.name}: ${v.levels.length} levels of ${v.duration} s (${pinning.note})`);
 
   const loadBefore = os.loadavg();
-  const measured: { values: LevelValues; run: LevelRun }[] = [];
+  const measured: { values: LevelValues; run: PooledLevel & { trace?: TraceTask[] } }[] = [];
   let profile = calibration;
   if (v.kind === 'terminal') {
     const values = v.levels.map((level) => levelValues(v, level));
@@ -61,11 +58,10 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
     terminal.levels.forEach((run, i) => measured.push({ values: values[i]!, run }));
     profile = lightLoadAmongLevels(calibration, terminal, v);
   } else {
-    for (const [i, level] of v.levels.entries()) {
-      const values = levelValues(v, level);
-      say(`level ${i + 1}/${v.levels.length}: ${describeLevel(v, values)}`);
-      measured.push({ values, run: await measureLevel(v, values, i, options.outDir, pinning, seed, base, options.scenario) });
-    }
+    const values = v.levels.map((level) => levelValues(v, level));
+    const tasks = await measureTaskLevels(v, values, { base, scenarioFile: options.scenario, outDir: options.outDir, pinning, seed }, say);
+    tasks.levels.forEach((run, i) => measured.push({ values: values[i]!, run }));
+    profile = syncAmongLevels(calibration, tasks.syncs, v);
   }
   const loadAfter = os.loadavg();
 
@@ -177,90 +173,22 @@ function lightLoadAmongLevels(profile: CalibrationProfile, { echo: runs, spreads
   return { ...profile, figures };
 }
 
+/**
+ * Hub and llm: the profile's synced write replaced by the probe's, timed at light load once in
+ * each round of the levels and pooled, scaled as calibrated to the hub's own fsyncs (sync-probe.ts).
+ */
+function syncAmongLevels(profile: CalibrationProfile, syncs: readonly number[], v: ValidationConfig): CalibrationProfile {
+  if (syncs.length === 0) return profile;
+  const figure = syncWriteFigure(syncs, `${syncs.length} appends of 256 B, each followed by fsync, ${SYNC_PROBE.gap * 1e3} ms apart, ${SYNC_PROBE.count} at light load in each round of this validation's levels (${v.repeats})`, hubOverProbeOf(profile.figures[FIGURES.syncWrite]));
+  return { ...profile, figures: { ...profile.figures, [FIGURES.syncWrite]: figure } };
+}
+
 const round2 = (x: number) => Number(x.toFixed(2));
 
 function describeLevel(v: ValidationConfig, l: LevelValues): string {
   return v.kind === 'terminal'
     ? `${l.sessions} sessions × ${l.watchers} watchers, ${l.rate}/s inputs per session, output ${l.outputRate} B/s`
     : `${l.rate} tasks/s over ${l.sidecars} sidecars${v.kind === 'llm' ? ', each task a Claude call' : ''}`;
-}
-
-async function measureLevel(v: ValidationConfig, l: LevelValues, index: number, outDir: string, pinning: Pinning, seed: number, base: ScenarioConfig, scenarioFile: string): Promise<LevelRun> {
-  const file = path.join(outDir, 'levels', `level-${index + 1}.json`);
-  const profileFile = path.join(outDir, 'levels', `level-${index + 1}.loadgen.yaml`);
-  const dataDir = path.join(outDir, 'levels', `hub-data-${index + 1}`);
-  const hub = await startHubProcess({ dataDir, storeMode: v.storeMode, core: pinning.servers });
-  if (v.kind === 'llm') {
-    let claude: Awaited<ReturnType<typeof startClaudeEmulatorProcess>> | undefined;
-    try {
-      claude = await startClaudeEmulatorProcess({ scenario: scenarioFile, seed: seed + index, core: pinning.servers });
-      const config: LlmDriverConfig = {
-        hubUrl: hub.url,
-        adminToken: hub.adminToken,
-        claudeUrl: claude.url,
-        sidecars: l.sidecars,
-        rate: l.rate,
-        duration: v.duration,
-        drain: drainTime(v),
-        seed: seed + index,
-        toolTime: v.serviceTime,
-        inputTokens: base.workload.task.inputTokens,
-        model: base.claude.model,
-        maxTokens: base.claude.maxTokens,
-        retry: base.claude.retry,
-        out: file,
-      };
-      await writeFileAtomic(profileFile, JSON.stringify(config, null, 2));
-      const { result: driver, servers } = await readingHub(hub, async () => {
-        const child = startChild('llm driver', [path.join(path.dirname(cliPath()), '..', 'validation', 'llm-driver.js'), profileFile], { core: pinning.loadgen });
-        const code = (await child.exited) ?? 1;
-        if (code !== 0) throw new UserError('the llm load driver failed', EXIT.failure, child.output().trim().split('\n').slice(-8));
-        return child;
-      });
-      return { document: await readResultsDocument(file), exitCode: 0, output: driver.output(), servers, file, trace: llmPlan(config) };
-    } finally {
-      await claude?.stop();
-      await hub.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  }
-  try {
-    const loadProfile = {
-      url: hub.url,
-      protocol: 'agentcom',
-      connections: l.sidecars,
-      rate: `${l.rate}/s`,
-      arrival: 'poisson',
-      serviceTime: v.serviceTime,
-      progressInterval: `${v.progressInterval > 0 ? v.progressInterval : 3600}s`,
-      duration: `${v.duration}s`,
-      seed: seed + index,
-      name: `level-${index + 1}`,
-    };
-    await writeFileAtomic(profileFile, YAML.stringify(loadProfile));
-    // The tasks the generator will submit and their service times, fixed by its seed: the model replays them.
-    const trace = agentcomPlan(resolveOptions({ ...loadProfile, token: hub.adminToken }, profileFile)).map(({ at, serviceTime }) => ({ at, toolTime: serviceTime }));
-    const { result: run, servers } = await readingHub(hub, () => runLoadgen(['--profile', profileFile, '--token', hub.adminToken], file, pinning.loadgen));
-    return { ...run, servers, file, trace };
-  } finally {
-    await hub.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  }
-}
-
-/** One level as measured: the load document, the servers' own readings, and the load it was given. */
-interface LevelRun extends PooledLevel {
-  /** Hub and llm: the tasks the load generator fixed from its seed before the run. */
-  trace?: TraceTask[];
-}
-
-/** The hub's CPU, run-queue wait and time in fsync, per second of `work`. */
-async function readingHub<T>(hub: HubHandle, work: () => Promise<T>): Promise<{ result: T; servers: ServerReadings }> {
-  const before = await hubCounters(hub.url);
-  const { result, cpu, wait, seconds } = await alongside(hub.child.pid, work);
-  const after = await hubCounters(hub.url);
-  const fsync = (after.hub_store_fsync_seconds_sum ?? 0) - (before.hub_store_fsync_seconds_sum ?? 0);
-  return { result, servers: { serverCpu: cpu / seconds, serverWait: wait / seconds, storeBusy: fsync / seconds } };
 }
 
 function relevantSources(base: ScenarioConfig, v: ValidationConfig): { name: string; value: string | number | boolean; source: string }[] {

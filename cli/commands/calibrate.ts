@@ -25,7 +25,7 @@ export const calibrateCommand: AnyCommand = {
       .option('out', { alias: 'o', type: 'string', default: 'calibration.yaml', describe: 'the profile to write (YAML)' })
       .option('parts', { type: 'string', default: CALIBRATION_PARTS.join(','), describe: `what to measure, comma-separated: ${CALIBRATION_PARTS.join(', ')}` })
       .option('window', { type: 'number', default: 4, describe: 'seconds per measuring window (hub run, each terminal step); shorter is noisier' })
-      .option('syncs', { type: 'number', default: 300, describe: 'synced 256-byte appends to time for the store' })
+      .option('syncs', { type: 'number', default: 300, describe: 'synced 256-byte appends to time for the store, 20 ms apart as a light hub writes (300: about 6 s)' })
       .option('starts', { type: 'number', default: 3, describe: 'freshly started servers per output rate whose round trips are pooled for the echo latency, and for the pace of a fan-out, whose median is taken (one start is one draw of the machine)' })
       .option('pin', { type: 'boolean', default: true, describe: 'pin servers to core 0 and the load generator to the last core with taskset (--no-pin: no pinning)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress messages on stderr' })

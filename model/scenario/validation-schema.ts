@@ -35,7 +35,7 @@ export function validationSchema(): z.ZodType<ValidationConfig, unknown> {
       kind: choice(['terminal', 'hub', 'llm'] as const, 'terminal: agent servers and watchers; hub: task flow through the reference hub; llm: tasks calling the emulated Claude API'),
       duration: duration('measured time per level: 10s').optional(),
       replications: whole(1, 'simulated replications per level, each as long as the measured run').optional(),
-      repeats: whole(1, "terminal: rounds, each running every level and the light-load echo once on freshly started servers, alternating direction (even: a linear drift shifts every level alike); a level's runs are pooled").optional(),
+      repeats: whole(1, "rounds, each running every level once on freshly started servers and the light-load figures once (terminal: the echo and the pace; hub and llm: the store's synced write), alternating direction (even: a linear drift shifts every level alike); a level's runs are pooled").optional(),
       warmup: duration('terminal: typing into every session before each measured run, so the agents are past their start-up: 8s').optional(),
       sessions: whole(1, 'terminal sessions, each with a fake agent').optional(),
       watchers: whole(0, 'read-only watchers per session').optional(),

@@ -1,0 +1,38 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hubOverProbeOf, syncWriteFigure, timeSpacedSyncs } from './sync-probe.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'agentscale-sync-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the synced-write probe', () => {
+  it('times real appends with fsync, spaced apart, and leaves no file behind', async () => {
+    const started = performance.now();
+    const samples = await timeSpacedSyncs(dir, 8, 0.01);
+    expect(samples).toHaveLength(8);
+    for (const s of samples) expect(s).toBeGreaterThan(0);
+    // Eight pauses of 10 ms came before the eight syncs.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(80);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("scales the probe's samples by the hub's fsync over the probe's, and carries the ratio on to the next scaling", () => {
+    const calibrated = syncWriteFigure([1e-3, 2e-3, 3e-3], 'probe', { hubMean: 1e-3, probeMean: 2e-3, hubSyncs: 40 });
+    expect(calibrated.value).toEqual({ kind: 'empirical', samples: [5e-4, 1e-3, 1.5e-3] });
+    expect(calibrated.summary?.mean).toBeCloseTo(1e-3, 12);
+    const ratio = hubOverProbeOf(calibrated);
+    expect(ratio).toEqual({ hubMean: 1e-3, probeMean: 2e-3, hubSyncs: 40 });
+    // A later probe on a disk twice as slow: the same ratio, twice the time.
+    const later = syncWriteFigure([2e-3, 4e-3, 6e-3], 'probe again', ratio);
+    expect(later.summary?.mean).toBeCloseTo(2e-3, 12);
+    expect(later.method).toContain('scaled by 0.500');
+  });
+
+  it('without a ratio (a store-only calibration) keeps the samples as they are', () => {
+    const plain = syncWriteFigure([1e-3, 3e-3], 'probe');
+    expect(plain.value).toEqual({ kind: 'empirical', samples: [1e-3, 3e-3] });
+    expect(hubOverProbeOf(plain)).toBeUndefined();
+  });
+});
