@@ -17,13 +17,18 @@ export type ArrivalConfig =
   | { type: 'profile'; points: { at: number; rate: number }[] }
   /** Closed loop: each agent starts its next task after a think time. */
   | { type: 'closed'; think: DistributionSpec }
-  /** A recorded trace: a task at each `at` (seconds from the start); a given `toolTime` replaces the sampled one for its steps. */
+  /** A recorded trace: a task at each `at` (seconds from the start); a given `toolTime` or `outputTokens` replaces the sampled one for its steps. */
   | { type: 'trace'; tasks: TraceTask[] };
 
 export interface TraceTask {
   at: number;
   toolTime?: number;
+  /** Output tokens of each of its LLM calls. */
+  outputTokens?: number;
 }
+
+/** What a trace records of a task besides its arrival. */
+export type RecordedTask = Omit<TraceTask, 'at'>;
 
 export interface TaskConfig {
   /** LLM-call-then-tool-run steps per task (rounded to ≥ 1). */

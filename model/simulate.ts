@@ -94,7 +94,7 @@ export function simulateReplication(config: ScenarioConfig, replication: number)
     fleet.thinkTime = () => think.sample(thinkRng);
     for (const agent of fleet.agents) sim.schedule(think.sample(thinkRng), () => fleet.submit(agent));
   } else if (arrival.type === 'trace') {
-    startTraceArrivals(arrival.tasks, (d, cb) => sim.schedule(d, cb), (toolTime) => fleet.submit(undefined, toolTime));
+    startTraceArrivals(arrival.tasks, (d, cb) => sim.schedule(d, cb), (recorded) => fleet.submit(undefined, recorded));
   } else {
     const sorted = arrival.type === 'profile' ? { ...arrival, points: [...arrival.points].sort((a, b) => a.at - b.at) } : arrival;
     startOpenArrivals(sorted, (d, cb) => sim.schedule(d, cb), () => sim.now, ctx.rng('arrivals'), () => fleet.submit());

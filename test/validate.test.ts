@@ -312,6 +312,12 @@ describe('agentscale calibrate and validate, live', () => {
           expect(Number.isFinite(c.forecast?.mean)).toBe(true);
         }
         expect(report.structural.join(' ')).toContain("the load generator's own tasks");
+        // llm: the model replays each task's reply length as the emulator gave it.
+        if (kind === 'llm') {
+          const ran = JSON.parse(readFileSync(path.join(out, 'levels', 'level-1.tasks.json'), 'utf8')) as { at: number; outputTokens?: number }[];
+          expect(ran.length).toBeGreaterThan(0);
+          expect(ran.filter((t) => typeof t.outputTokens === 'number' && t.outputTokens > 0).length).toBeCloseTo(report.levels[0]!.comparisons.find((c) => c.metric === 'throughput.tasks')!.measured! * report.scenario.duration, 6);
+        }
         // The store's synced write timed again at light load beside the levels.
         expect(report.calibration.figures.find((f) => f.name === FIGURES.syncWrite)?.method).toContain('in each round');
       }

@@ -3,12 +3,15 @@
 // (retrying 429s after retry-after and 5xx with the SDK's backoff, as the model's retry policy
 // says), run the tool time, and complete; a Poisson stream of task submissions over HTTP. Each
 // task is timed from its intended submit time (no coordinated omission). Writes a results
-// document (kind measured) with one point.
+// document (kind measured) with one point, and beside it the tasks as run (`tracePath`): each
+// one's submit time, tool time and the output tokens the emulator gave it, for the model to replay.
+// A task's prompt is fixed by its place in the plan (the emulator draws a reply's length from the
+// request's text), so every run with the same seeds is offered the same replies.
 
 import { readFileSync } from 'node:fs';
 import { HubSocket } from '../agent-server/index.js';
-import { LatencyHistogram, canonicalHash, documentHeader, writeResultsDocument, type Estimate, type PointResult, type ResultsDocument } from '../lib/index.js';
-import type { DistributionSpec, RetryPolicy } from '../model/index.js';
+import { LatencyHistogram, canonicalHash, documentHeader, writeFileAtomic, writeResultsDocument, type Estimate, type PointResult, type ResultsDocument } from '../lib/index.js';
+import type { DistributionSpec, RetryPolicy, TraceTask } from '../model/index.js';
 import { createRng, distribution } from '../sim/index.js';
 
 export interface LlmDriverConfig {
@@ -37,30 +40,50 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * (seconds from the start, a Poisson stream) and tool time. A model given this trace sees the
  * same load as the hub and the emulator did.
  */
-export function llmPlan(c: Pick<LlmDriverConfig, 'seed' | 'rate' | 'duration' | 'toolTime'>): { at: number; toolTime: number }[] {
+function llmPlan(c: Pick<LlmDriverConfig, 'seed' | 'rate' | 'duration' | 'toolTime' | 'inputTokens'>): PlannedTask[] {
   const arrivals = createRng(c.seed, 'llm.arrivals');
   const tools = createRng(c.seed, 'llm.tools');
+  const inputs = createRng(c.seed, 'llm.inputs');
   const toolTime = distribution(c.toolTime);
-  const plan: { at: number; toolTime: number }[] = [];
-  for (let t = -Math.log(1 - arrivals.next()) / c.rate; t < c.duration; t += -Math.log(1 - arrivals.next()) / c.rate) plan.push({ at: t, toolTime: Math.max(0, toolTime.sample(tools)) });
+  const inputTokens = distribution(c.inputTokens);
+  const plan: PlannedTask[] = [];
+  for (let t = -Math.log(1 - arrivals.next()) / c.rate; t < c.duration; t += -Math.log(1 - arrivals.next()) / c.rate) {
+    plan.push({ at: t, toolTime: Math.max(0, toolTime.sample(tools)), inputTokens: Math.max(1, Math.round(inputTokens.sample(inputs))) });
+  }
   return plan;
+}
+
+export interface PlannedTask extends TraceTask {
+  toolTime: number;
+  inputTokens: number;
+}
+
+/** Where the driver writes the tasks as run, beside its results document. */
+export const tracePath = (out: string): string => out.replace(/\.json$/, '') + '.tasks.json';
+
+/** A task's prompt: its place in the plan first, then padding to its input tokens (about four characters a token). */
+function promptFor(index: number, inputTokens: number): string {
+  const head = `task-${index} `;
+  return head.concat('x'.repeat(Math.max(0, inputTokens * 4 - head.length)));
 }
 
 export async function driveLlm(c: LlmDriverConfig): Promise<ResultsDocument> {
   const rng = createRng(c.seed);
   const plan = llmPlan(c);
-  const inputTokens = distribution(c.inputTokens);
+  /** Output tokens of each planned task's reply, once it has one. */
+  const outputs = new Map<number, number>();
   const counts = { submitted: 0, submitFailed: 0, completed: 0, calls: 0, http429: 0, http503: 0, http529: 0, failed: 0 };
   const task = new LatencyHistogram();
   const llm = new LatencyHistogram();
-  /** Task id → its index in the plan. */
-  const planned = new Map<string, number>();
+  /** Tasks the hub accepted. */
+  let accepted = 0;
   const auth = { authorization: `Bearer ${c.adminToken}`, 'content-type': 'application/json' };
   const wsUrl = c.hubUrl.replace(/^http/, 'ws') + '/ws';
   let t0 = 0;
   let ended = false;
 
-  async function call(prompt: string): Promise<boolean> {
+  /** The reply's output tokens, or null when every attempt failed. */
+  async function call(prompt: string): Promise<number | null> {
     for (let attempt = 0; ; attempt++) {
       const start = performance.now();
       counts.calls += 1;
@@ -75,18 +98,19 @@ export async function driveLlm(c: LlmDriverConfig): Promise<ResultsDocument> {
         status = res.status;
         const ra = res.headers.get('retry-after');
         retryAfter = ra === null ? undefined : Number(ra);
-        await res.arrayBuffer();
+        const body = await res.text();
+        if (status === 200) {
+          llm.recordSeconds((performance.now() - start) / 1000);
+          const usage = (JSON.parse(body) as { usage?: { output_tokens?: unknown } }).usage;
+          return typeof usage?.output_tokens === 'number' ? usage.output_tokens : 0;
+        }
       } catch {
         status = 0;
-      }
-      if (status === 200) {
-        llm.recordSeconds((performance.now() - start) / 1000);
-        return true;
       }
       if (status === 429) counts.http429 += 1;
       if (status === 503) counts.http503 += 1;
       if (status === 529) counts.http529 += 1;
-      if (attempt >= c.retry.maxRetries || ended) return false;
+      if (attempt >= c.retry.maxRetries || ended) return null;
       const backoff = Math.min(c.retry.maxDelay, c.retry.baseDelay * 2 ** attempt) * (1 - c.retry.jitter * rng.next());
       const wait = retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter <= 60 ? retryAfter : backoff;
       await sleep(wait * 1000);
@@ -104,25 +128,23 @@ export async function driveLlm(c: LlmDriverConfig): Promise<ResultsDocument> {
       const taskId = String(f.task_id);
       const generation = f.generation as number;
       s.send({ type: 'task_accepted', task_id: taskId });
-      // The emulator replies the same to the same request: each task's prompt is its own (its id first).
-      const chars = Math.max(1, Math.round(inputTokens.sample(rng))) * 4;
-      const prompt = `${taskId} `.concat('x'.repeat(chars)).slice(0, Math.max(chars, taskId.length + 1));
+      // The task's place in the plan, carried in its metadata (the submit's reply may come after the assignment).
+      const index = (f.metadata as { plan?: unknown } | undefined)?.plan;
+      const planned = typeof index === 'number' ? plan[index] : undefined;
+      if (typeof index !== 'number' || !planned) return;
       void (async () => {
-        const ok = await call(prompt);
-        const index = planned.get(taskId);
-        await sleep((index === undefined ? 0 : plan[index]!.toolTime) * 1000);
+        const output = await call(promptFor(index, planned.inputTokens));
+        if (output !== null) outputs.set(index, output);
+        await sleep(planned.toolTime * 1000);
         if (s.ws.readyState !== 1) return;
-        if (!ok) {
+        if (output === null) {
           counts.failed += 1;
           s.send({ type: 'task_failed', task_id: taskId, generation, error: 'llm_failed' });
           return;
         }
         s.send({ type: 'task_complete', task_id: taskId, generation, result: { ok: true }, tokens_used: 0 });
-        const i = planned.get(taskId);
-        if (i !== undefined) {
-          counts.completed += 1;
-          task.recordSeconds((performance.now() - (t0 + plan[i]!.at * 1000)) / 1000);
-        }
+        counts.completed += 1;
+        task.recordSeconds((performance.now() - (t0 + planned.at * 1000)) / 1000);
       })();
     });
     sockets.push(s);
@@ -136,10 +158,10 @@ export async function driveLlm(c: LlmDriverConfig): Promise<ResultsDocument> {
     if (wait > 0) await sleep(wait);
     counts.submitted += 1;
     submits.push(
-      fetch(`${c.hubUrl}/api/tasks`, { method: 'POST', headers: auth, body: JSON.stringify({ description: 'validate llm task', complexity_tier: 'complex', max_retries: 0 }) })
+      fetch(`${c.hubUrl}/api/tasks`, { method: 'POST', headers: auth, body: JSON.stringify({ description: 'validate llm task', complexity_tier: 'complex', max_retries: 0, metadata: { plan: i } }) })
         .then(async (res) => {
           const body = (await res.json()) as { task_id?: string };
-          if (res.status === 201 && body.task_id) planned.set(body.task_id, i);
+          if (res.status === 201 && body.task_id) accepted += 1;
           else counts.submitFailed += 1;
         })
         .catch(() => void (counts.submitFailed += 1)),
@@ -150,7 +172,7 @@ export async function driveLlm(c: LlmDriverConfig): Promise<ResultsDocument> {
   await Promise.allSettled(submits);
   // Drain: every task submitted is counted and timed, as the load generator does.
   const drainEnd = performance.now() + c.drain * 1000;
-  while (counts.completed + counts.failed < planned.size && performance.now() < drainEnd) await sleep(50);
+  while (counts.completed + counts.failed < accepted && performance.now() < drainEnd) await sleep(50);
   ended = true;
   const runDuration = c.duration;
   await Promise.allSettled(submits);
@@ -175,6 +197,8 @@ export async function driveLlm(c: LlmDriverConfig): Promise<ResultsDocument> {
   const point: PointResult = { id: 'load', parameters: { rate: c.rate, sidecars: c.sidecars }, replications: 1, metrics, histograms: { 'latency.task': task.encode() } };
   const doc: ResultsDocument = { ...documentHeader('measured', { name: 'llm-validation', hash: canonicalHash(c), seed: c.seed }), points: [point], assumptions: [] } as ResultsDocument;
   await writeResultsDocument(c.out, doc);
+  const ran: TraceTask[] = plan.map(({ at, toolTime }, i) => ({ at, toolTime, ...(outputs.has(i) ? { outputTokens: outputs.get(i)! } : {}) }));
+  await writeFileAtomic(tracePath(c.out), JSON.stringify(ran) + '\n');
   return doc;
 }
 

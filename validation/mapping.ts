@@ -187,7 +187,7 @@ export function levelConfig(base: ScenarioConfig, v: ValidationConfig, level: Va
     structural.push(
       `fleet: ${l.sidecars} sidecars, each with its own core (a task takes exactly its service time)`,
       given.trace
-        ? `workload: the load generator's own tasks (${given.trace.length} submit times${v.kind === 'hub' ? ' and service times' : ''}, fixed by its seed before the run) over ${v.duration} s, then none while the tasks drain; one step each`
+        ? `workload: the load generator's own tasks (${given.trace.length} submit times${v.kind === 'hub' ? ' and service times, fixed by its seed before the run' : ", fixed by its seed before the run, and the output tokens of each one's reply as the emulator gave them"}) over ${v.duration} s, then none while the tasks drain; one step each`
         : `workload: Poisson arrivals at the rate the load generator scheduled (nominal ${l.rate}/s) for ${v.duration} s, then none while the tasks drain (as the load generator waits for them); one step each`,
       `hub: 1 core, store mode ${v.storeMode}, 5 synced writes per task (the reference hub's), progress every ${v.progressInterval} s`,
     );

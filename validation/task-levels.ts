@@ -1,19 +1,19 @@
 // Hub and llm levels measured in rounds (rounds.ts): each round runs every level once on a freshly
 // started hub (and Claude emulator) and times the store's synced write once at light load
-// (sync-probe.ts). A level's runs keep its seed, so every round offers the same tasks and the
-// model replays them once.
+// (sync-probe.ts). A level's runs keep its seed, so every round offers the same tasks (and, for
+// llm, the same replies) and the model replays the first round's.
 // Why the probe in every round: the hub's misses in two validations in a row came with its store
 // busy three to ten times the calibrated rate, at levels that differed between the runs, on a disk
 // whose fsyncs drift from minute to minute; a profile timed minutes before saw another disk.
 
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import { EXIT, UserError, readResultsDocument, writeFileAtomic } from '../lib/index.js';
 import { agentcomPlan, resolveOptions } from '../loadgen/index.js';
 import type { ScenarioConfig, TraceTask, ValidationConfig } from '../model/index.js';
 import { runLoadgen } from './load.js';
-import { llmPlan, type LlmDriverConfig } from './llm-driver.js';
+import { tracePath, type LlmDriverConfig } from './llm-driver.js';
 import { drainTime, type LevelValues } from './mapping.js';
 import type { ServerReadings } from './metrics.js';
 import { alongside, cliPath, onCore, startChild, type Pinning } from './processes.js';
@@ -123,7 +123,9 @@ async function measureTaskRun(v: ValidationConfig, l: LevelValues, index: number
         if (code !== 0) throw new UserError('the llm load driver failed', EXIT.failure, child.output().trim().split('\n').slice(-8));
         return child;
       });
-      return { document: await readResultsDocument(file), exitCode: 0, output: driver.output(), servers, file, trace: llmPlan(config) };
+      // The tasks as run: the plan with each reply's output tokens, which the model replays too.
+      const trace = JSON.parse(await readFile(tracePath(file), 'utf8')) as TraceTask[];
+      return { document: await readResultsDocument(file), exitCode: 0, output: driver.output(), servers, file, trace };
     }
     const loadProfile = {
       url: hub.url,

@@ -7,7 +7,7 @@
 // the agent is idle again. Terminal output streams while the task runs (deployment.ts).
 
 import { QuantileSketch, TimeWeighted, type Rng } from '../../sim/index.js';
-import type { Tier } from '../config.js';
+import type { RecordedTask, Tier } from '../config.js';
 import type { ClaudeApi } from './claude.js';
 import type { ModelContext } from './context.js';
 import type { Deployment } from './deployment.js';
@@ -104,9 +104,9 @@ export class Fleet implements Dispatcher<Task> {
     ctx.onReset(() => this.busyAgents.reset(ctx.sim.now));
   }
 
-  /** A new task reaches the hub (`toolTime`: a trace's recorded tool time). */
-  submit(owner?: Agent, toolTime?: number): void {
-    const spec = this.factory.create(toolTime);
+  /** A new task reaches the hub (`recorded`: what a trace gives of it). */
+  submit(owner?: Agent, recorded?: RecordedTask): void {
+    const spec = this.factory.create(recorded);
     const counters = this.ctx.counters;
     counters.add('tasks.submitted');
     if (spec.tier === 'standard' && !this.standardRunnable) {

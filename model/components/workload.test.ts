@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng, Simulation } from '../../sim/index.js';
 import { nextProfileArrival, profileSegment, startOpenArrivals, startTraceArrivals, TaskFactory } from './workload.js';
 import { testConfig } from './test-config.js';
+import type { RecordedTask } from '../config.js';
 
 describe('rate profile', () => {
   const points = [
@@ -71,18 +72,20 @@ describe('TaskFactory', () => {
 });
 
 describe('a recorded trace', () => {
-  it('brings each task at its time, in time order, with its recorded tool time', () => {
+  it('brings each task at its time, in time order, with what it records', () => {
     const sim = new Simulation({ seed: 1 });
-    const seen: [number, number | undefined][] = [];
-    startTraceArrivals([{ at: 2, toolTime: 0.5 }, { at: 0.25 }, { at: 1, toolTime: 3 }], (d, cb) => sim.schedule(d, cb), (toolTime) => seen.push([sim.now, toolTime]));
+    const seen: [number, RecordedTask][] = [];
+    startTraceArrivals([{ at: 2, toolTime: 0.5 }, { at: 0.25 }, { at: 1, toolTime: 3, outputTokens: 40 }], (d, cb) => sim.schedule(d, cb), (recorded) => seen.push([sim.now, recorded]));
     sim.run(10);
-    expect(seen).toEqual([[0.25, undefined], [1, 3], [2, 0.5]]);
+    expect(seen).toEqual([[0.25, {}], [1, { toolTime: 3, outputTokens: 40 }], [2, { toolTime: 0.5 }]]);
   });
 
-  it('a recorded tool time replaces the sampled one in every step', () => {
+  it('a recorded tool time and output tokens replace the sampled ones in every step', () => {
     const factory = new TaskFactory(testConfig().workload, createRng(1, 'tasks'));
-    const task = factory.create(0.125);
-    for (let i = 0; i < task.steps; i++) expect(task.step().toolTime).toBe(0.125);
-    expect(factory.create().step().toolTime).not.toBe(0.125);
+    const task = factory.create({ toolTime: 0.125, outputTokens: 7 });
+    for (let i = 0; i < task.steps; i++) expect(task.step()).toMatchObject({ toolTime: 0.125, outputTokens: 7 });
+    const own = factory.create().step();
+    expect(own.toolTime).not.toBe(0.125);
+    expect(own.outputTokens).not.toBe(7);
   });
 });

@@ -8,7 +8,7 @@
 // numbers) whatever agent runs it and whenever.
 
 import { createRng, distribution, type Distribution, type Rng } from '../../sim/index.js';
-import type { ArrivalConfig, TaskConfig, Tier, TraceTask, WorkloadConfig } from '../config.js';
+import type { ArrivalConfig, RecordedTask, TaskConfig, Tier, TraceTask, WorkloadConfig } from '../config.js';
 
 export const DAY = 86_400;
 
@@ -79,8 +79,8 @@ export class TaskFactory {
     this.cumulative = weights.map((w) => (acc += w / total));
   }
 
-  /** A new task; `toolTime`, when given (a recorded trace's), replaces the sampled tool time of every step. */
-  create(toolTime?: number): TaskSpec {
+  /** A new task; what a recorded trace gives (tool time, output tokens) replaces the sampled value in every step. */
+  create(recorded: RecordedTask = {}): TaskSpec {
     const seed = Math.floor(this.rng.next() * 2 ** 32);
     const u = this.rng.next();
     let tierIndex = this.cumulative.findIndex((c) => u < c);
@@ -94,8 +94,8 @@ export class TaskFactory {
       steps,
       step: () => ({
         inputTokens: Math.max(0, Math.round(input.sample(own))),
-        outputTokens: Math.max(0, Math.round(output.sample(own))),
-        toolTime: Math.max(0, toolTime ?? tool.sample(own)),
+        outputTokens: Math.max(0, Math.round(recorded.outputTokens ?? output.sample(own))),
+        toolTime: Math.max(0, recorded.toolTime ?? tool.sample(own)),
       }),
     };
   }
@@ -105,9 +105,9 @@ export class TaskFactory {
   }
 }
 
-/** Schedules a trace's tasks in time order: calls `arrive` with each task's recorded tool time. */
-export function startTraceArrivals(tasks: readonly TraceTask[], schedule: (delay: number, callback: () => void) => void, arrive: (toolTime?: number) => void): void {
-  for (const task of [...tasks].sort((a, b) => a.at - b.at)) schedule(Math.max(0, task.at), () => arrive(task.toolTime));
+/** Schedules a trace's tasks in time order: calls `arrive` with what each task records. */
+export function startTraceArrivals(tasks: readonly TraceTask[], schedule: (delay: number, callback: () => void) => void, arrive: (recorded: RecordedTask) => void): void {
+  for (const { at, ...recorded } of [...tasks].sort((a, b) => a.at - b.at)) schedule(Math.max(0, at), () => arrive(recorded));
 }
 
 /** Schedules open arrivals: calls `arrive` at each arrival time. */

@@ -45,10 +45,19 @@ function arrival(): z.ZodType<ArrivalConfig, unknown> {
         .strictObject({
           type: z.literal('trace'),
           tasks: z
-            .array(z.strictObject({ at: duration('when the task arrives, from the start: 1.5s'), toolTime: duration('its tool time, replacing the sampled one: 200ms').optional() }))
+            .array(
+              z.strictObject({
+                at: duration('when the task arrives, from the start: 1.5s'),
+                toolTime: duration('its tool time, replacing the sampled one: 200ms').optional(),
+                outputTokens: whole(0, 'output tokens of each of its LLM calls, replacing the sampled ones: 180').optional(),
+              }),
+            )
             .min(1),
         })
-        .transform(({ tasks }) => ({ type: 'trace' as const, tasks: tasks.map(({ at, toolTime }) => (toolTime === undefined ? { at } : { at, toolTime })) })),
+        .transform(({ tasks }) => ({
+          type: 'trace' as const,
+          tasks: tasks.map(({ at, toolTime, outputTokens }) => ({ at, ...(toolTime === undefined ? {} : { toolTime }), ...(outputTokens === undefined ? {} : { outputTokens }) })),
+        })),
     },
   });
 }
