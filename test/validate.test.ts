@@ -318,6 +318,14 @@ describe('agentscale calibrate and validate, live', () => {
           expect(ran.length).toBeGreaterThan(0);
           expect(ran.filter((t) => typeof t.outputTokens === 'number' && t.outputTokens > 0).length).toBeCloseTo(report.levels[0]!.comparisons.find((c) => c.metric === 'throughput.tasks')!.measured! * report.scenario.duration, 6);
         }
+        // hub: two rounds, each level's runs pooled, and the model's rates over one run's time.
+        if (kind === 'hub') {
+          for (const level of report.levels) {
+            for (const r of [1, 2]) expect(existsSync(path.join(out, 'levels', `level-${level.index + 1}.run-${r}.json`))).toBe(true);
+            const measured = level.comparisons.find((x) => x.metric === 'throughput.tasks')!;
+            expect(measured.measuredRuns).toHaveLength(2);
+          }
+        }
         // The store's synced write timed again at light load beside the levels.
         expect(report.calibration.figures.find((f) => f.name === FIGURES.syncWrite)?.method).toContain('in each round');
       }

@@ -76,6 +76,8 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
   for (const [i, level] of v.levels.entries()) {
     const { values, run } = measured[i]!;
     const point = firstPoint(run.document);
+    // The model replays one run's tasks, so its rates are over one run's time, not the rounds' total.
+    const onePoint = run.repeats?.[0] ?? point;
     const trace = run.trace;
     const mapped = levelConfig(base, v, level, profile, seed, { trace });
     calibrated = mapped.calibrated;
@@ -92,7 +94,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
     const forecastReps = trace ? simulate(levelConfig(base, v, level, profile, seed, { offered: trace.length / v.duration }).config) : undefined;
     const comparisons: Comparison[] = defs.map((d) => {
       const predict = (rs: ReplicationResult[]) => {
-        const xs = rs.map((r) => d.predicted(r, values, mapped.config, point)).filter((x): x is number => x !== null);
+        const xs = rs.map((r) => d.predicted(r, values, mapped.config, onePoint)).filter((x): x is number => x !== null);
         return xs.length > 0 ? predictedFrom(xs) : null;
       };
       const target = d.target ? TARGETS[d.target] : undefined;
