@@ -22,7 +22,7 @@ import { choosePinning, cpuBetween, onCore, cpuOfPids, cpuSeconds, descendantPid
 import { FIGURES, PROFILE_KIND, type CalibrationFigure, type CalibrationProfile } from './profile.js';
 import { hubCounters, startAgentServerProcess, startHubProcess, tmuxServerPid } from './stack.js';
 import { solve2, quantiles } from './stats.js';
-import { mean, SYNC_PROBE, syncWriteFigure, timeSpacedSyncs } from './sync-probe.js';
+import { median, SYNC_PROBE, syncWriteFigure, timeSpacedSyncs } from './sync-probe.js';
 import { deliverySpread, PACE_SHAPE, paceFigure } from './pace.js';
 
 export type CalibrationPart = 'store' | 'hub' | 'terminal';
@@ -124,7 +124,7 @@ async function calibrateHub(workDir: string, pinning: Pinning, window: number, d
   const hubMean = fsyncs > 0 ? runs.reduce((n, r) => n + r.fsyncSum, 0) / fsyncs : undefined;
   if (direct && direct.length > 0 && hubMean !== undefined) {
     // The shape from the probe, the level from what the hub's own log saw over its light runs.
-    out[FIGURES.syncWrite] = syncWriteFigure(direct, probeMethod(direct.length, workDir), { hubMean, probeMean: mean(direct), hubSyncs: fsyncs });
+    out[FIGURES.syncWrite] = syncWriteFigure(direct, probeMethod(direct.length, workDir), { hubMean, probeMedian: median(direct), hubSyncs: fsyncs });
   }
   return out;
 }

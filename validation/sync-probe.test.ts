@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hubOverProbeOf, syncWriteFigure, timeSpacedSyncs } from './sync-probe.js';
+import { hubOverProbeOf, median, syncWriteFigure, timeSpacedSyncs } from './sync-probe.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'agentscale-sync-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,12 +18,13 @@ describe('the synced-write probe', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it("scales the probe's samples by the hub's fsync over the probe's, and carries the ratio on to the next scaling", () => {
-    const calibrated = syncWriteFigure([1e-3, 2e-3, 3e-3], 'probe', { hubMean: 1e-3, probeMean: 2e-3, hubSyncs: 40 });
-    expect(calibrated.value).toEqual({ kind: 'empirical', samples: [5e-4, 1e-3, 1.5e-3] });
-    expect(calibrated.summary?.mean).toBeCloseTo(1e-3, 12);
+  it("scales the probe's samples by the hub's mean fsync over the probe's median, and carries the ratio on to the next scaling", () => {
+    // A stall in the calibration probe moves its mean (here 0.334 s), not its median.
+    const probe = [1e-3, 2e-3, 1];
+    const calibrated = syncWriteFigure(probe, 'probe', { hubMean: 1e-3, probeMedian: median(probe), hubSyncs: 40 });
+    expect(calibrated.value).toEqual({ kind: 'empirical', samples: [5e-4, 1e-3, 0.5] });
     const ratio = hubOverProbeOf(calibrated);
-    expect(ratio).toEqual({ hubMean: 1e-3, probeMean: 2e-3, hubSyncs: 40 });
+    expect(ratio).toEqual({ hubMean: 1e-3, probeMedian: 2e-3, hubSyncs: 40 });
     // A later probe on a disk twice as slow: the same ratio, twice the time.
     const later = syncWriteFigure([2e-3, 4e-3, 6e-3], 'probe again', ratio);
     expect(later.summary?.mean).toBeCloseTo(2e-3, 12);

@@ -36,6 +36,7 @@ export async function timeSpacedSyncs(dir: string, count: number, gap: number = 
 }
 
 export const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+export const median = (xs: readonly number[]): number => quantiles([...xs], [0.5])[0]!;
 
 /** A timing as a figure: the samples themselves, with their mean and percentiles for people. */
 export function timingFigure(samples: readonly number[], sets: string[], method: string, extra: Record<string, number> = {}): CalibrationFigure {
@@ -51,31 +52,33 @@ export function timingFigure(samples: readonly number[], sets: string[], method:
 }
 
 /**
- * The synced write from probe samples, scaled by the hub's own fsync over the probe's as
- * calibrate measured them side by side (its records are larger and its process busier than a
- * bare append loop). `hubOverProbe` undefined: the samples as they are.
+ * The synced write from probe samples, scaled by the hub's own mean fsync over the probe's median
+ * as calibrate measured them side by side (the hub's writes come in clusters and its records are
+ * larger than a bare append's). The probe's median, not its mean: one stall of a second in a
+ * calibration probe put its mean at 7.0 ms (0.55–0.74 ms in four others), and the ratio with it
+ * scaled every later probe down fifteen-fold. `hubOverProbe` undefined: the samples as they are.
  */
 export function syncWriteFigure(samples: readonly number[], method: string, hubOverProbe?: HubOverProbe): CalibrationFigure {
   if (!hubOverProbe) return timingFigure(samples, ['hub.store.syncWrite'], `${method} (the samples themselves)`);
-  const { hubMean, probeMean, hubSyncs } = hubOverProbe;
-  const scale = hubMean / probeMean;
+  const { hubMean, probeMedian, hubSyncs } = hubOverProbe;
+  const scale = hubMean / probeMedian;
   return timingFigure(
     samples.map((x) => x * scale),
     ['hub.store.syncWrite'],
-    `${method} (mean ${(mean(samples) * 1e3).toFixed(3)} ms), scaled by ${scale.toFixed(3)}: the hub's own mean fsync over the probe's when calibrated (${(hubMean * 1e3).toFixed(3)} over ${(probeMean * 1e3).toFixed(3)} ms, the hub's over ${hubSyncs} syncs of its log in light runs)`,
-    { hubMean, probeMean, hubSyncs },
+    `${method} (mean ${(mean(samples) * 1e3).toFixed(3)} ms), scaled by ${scale.toFixed(3)}: the hub's own mean fsync over the probe's median when calibrated (${(hubMean * 1e3).toFixed(3)} over ${(probeMedian * 1e3).toFixed(3)} ms, the hub's over ${hubSyncs} syncs of its log in light runs)`,
+    { hubMean, probeMedian, hubSyncs },
   );
 }
 
-/** The hub's mean fsync over the probe's, timed side by side at calibration. */
+/** The hub's mean fsync and the probe's median, timed side by side at calibration. */
 export interface HubOverProbe {
   hubMean: number;
-  probeMean: number;
+  probeMedian: number;
   hubSyncs: number;
 }
 
 /** The hub-to-probe ratio a calibrated figure carries, if it does. */
 export function hubOverProbeOf(figure: CalibrationFigure | undefined): HubOverProbe | undefined {
   const s = figure?.summary;
-  return s?.hubMean !== undefined && s.probeMean !== undefined && s.probeMean > 0 ? { hubMean: s.hubMean, probeMean: s.probeMean, hubSyncs: s.hubSyncs ?? 0 } : undefined;
+  return s?.hubMean !== undefined && s.probeMedian !== undefined && s.probeMedian > 0 ? { hubMean: s.hubMean, probeMedian: s.probeMedian, hubSyncs: s.hubSyncs ?? 0 } : undefined;
 }
