@@ -22,7 +22,7 @@ import { choosePinning, cpuBetween, onCore, cpuOfPids, cpuSeconds, descendantPid
 import { FIGURES, PROFILE_KIND, type CalibrationFigure, type CalibrationProfile } from './profile.js';
 import { hubCounters, startAgentServerProcess, startHubProcess, tmuxServerPid } from './stack.js';
 import { solve2, quantiles } from './stats.js';
-import { median, SYNC_PROBE, syncWriteFigure, timeSpacedSyncs } from './sync-probe.js';
+import { mean, median, SYNC_PROBE, syncWriteFigure, timeSpacedSyncs } from './sync-probe.js';
 import { deliverySpread, PACE_SHAPE, paceFigure } from './pace.js';
 
 export type CalibrationPart = 'store' | 'hub' | 'terminal';
@@ -320,7 +320,6 @@ async function timeEcho(rate: number, index: number, workDir: string, pinning: P
   const sparse = { bytes: steadyStreamRate(sparsePoint), frames: steadyStreamRate(sparsePoint, 'frames.stream') };
   if (sparse.bytes === null || sparse.frames === null || dense.length === 0) return { rtt, fanout, spreads };
   const perInput = (dense: number, sparse: number) => Math.max(0, (dense - sparse) / (DENSE_INPUTS - SPARSE_INPUTS));
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   return { rtt, fanout, spreads, input: { wire: perInput(mean(dense.map((d) => d.bytes)), sparse.bytes), frames: perInput(mean(dense.map((d) => d.frames)), sparse.frames) } };
 }
 
