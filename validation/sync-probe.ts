@@ -55,7 +55,7 @@ export function timingFigure(samples: readonly number[], sets: string[], method:
  * The synced write from probe samples, scaled by the hub's own mean fsync over the probe's median
  * as calibrate measured them side by side (the hub's writes come in clusters and its records are
  * larger than a bare append's). The probe's median, not its mean: one stall of a second in a
- * calibration probe put its mean at 7.0 ms (0.55–0.74 ms in four others), and the ratio with it
+ * calibration probe put its mean at 7.0 ms (0.55–0.74 ms in three others), and the ratio with it
  * scaled every later probe down fifteen-fold. `hubOverProbe` undefined: the samples as they are.
  */
 export function syncWriteFigure(samples: readonly number[], method: string, hubOverProbe?: HubOverProbe): CalibrationFigure {
