@@ -37,8 +37,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The tasks a run submits, fixed by its seed before it starts: each one's intended submit time
- * (seconds from the start, a Poisson stream) and tool time. A model given this trace sees the
- * same load as the hub and the emulator did.
+ * (seconds from the start, a Poisson stream), tool time and input tokens. A model given these
+ * and the replies' lengths sees the same load as the hub and the emulator did.
  */
 function llmPlan(c: Pick<LlmDriverConfig, 'seed' | 'rate' | 'duration' | 'toolTime' | 'inputTokens'>): PlannedTask[] {
   const arrivals = createRng(c.seed, 'llm.arrivals');
@@ -53,7 +53,7 @@ function llmPlan(c: Pick<LlmDriverConfig, 'seed' | 'rate' | 'duration' | 'toolTi
   return plan;
 }
 
-export interface PlannedTask extends TraceTask {
+interface PlannedTask extends TraceTask {
   toolTime: number;
   inputTokens: number;
 }
