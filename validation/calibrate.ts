@@ -21,8 +21,8 @@ import { ECHO_READERS, ECHO_SHAPE, echoFigure, echoes, type EchoReader } from '.
 import { choosePinning, cpuBetween, onCore, cpuOfPids, cpuSeconds, descendantPids, type Pinning } from './processes.js';
 import { FIGURES, PROFILE_KIND, type CalibrationFigure, type CalibrationProfile } from './profile.js';
 import { hubCounters, startAgentServerProcess, startHubProcess, tmuxServerPid } from './stack.js';
-import { solve2, quantiles } from './stats.js';
-import { mean, median, SYNC_PROBE, syncWriteFigure, timeSpacedSyncs } from './sync-probe.js';
+import { mean, median, solve2, quantiles } from './stats.js';
+import { probeMethod, SYNC_PROBE, syncWriteFigure, timeSpacedSyncs } from './sync-probe.js';
 import { deliverySpread, PACE_SHAPE, paceFigure } from './pace.js';
 
 export type CalibrationPart = 'store' | 'hub' | 'terminal';
@@ -81,8 +81,6 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrationP
     figures,
   };
 }
-
-const probeMethod = (n: number, dir: string) => `${n} appends of 256 B, each followed by fsync, ${SYNC_PROBE.gap * 1e3} ms apart, in ${dir}`;
 
 /** Light task rates of the two hub runs (tasks/s): the slope of CPU against frames between them is the cost per frame. */
 const HUB_RATES = [3, 12];

@@ -2,7 +2,7 @@
 // measured value lies inside the model's interval, the saturation level (where p95 crosses twice
 // its light-load value), and the targets.
 
-import { quantiles } from './stats.js';
+import { mean, quantiles } from './stats.js';
 
 /** The model's figure for one metric at one level: mean over replications and the 2.5–97.5 % range of single replications. */
 export interface Predicted {
@@ -49,7 +49,7 @@ export function predictedFrom(values: readonly number[]): Predicted {
   const xs = values.filter(Number.isFinite);
   if (xs.length === 0) return { mean: Number.NaN, lo: Number.NaN, hi: Number.NaN };
   const [lo, hi] = quantiles(xs, [0.025, 0.975]);
-  return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, lo: lo!, hi: hi! };
+  return { mean: mean(xs), lo: lo!, hi: hi! };
 }
 
 const insideOf = (p: Predicted | null | undefined, measured: number | null): boolean | null => (p && measured !== null && Number.isFinite(p.lo) ? insideInterval(p, measured) : null);

@@ -11,7 +11,7 @@
 import type { PointResult } from '../lib/index.js';
 import { ECHO_SHAPE } from './echo.js';
 import type { CalibrationFigure } from './profile.js';
-import { quantiles } from './stats.js';
+import { median } from './stats.js';
 import type { TerminalLoad } from './terminal-run.js';
 
 /** The echo's sessions and writers with more watchers each: still light load (about 2 % of a core). */
@@ -26,7 +26,7 @@ export function deliverySpread(point: PointResult): number | null {
 /** `terminal.readerTimePerFrame` from the spreads of runs at PACE_SHAPE (`wide`) and at ECHO_SHAPE (`narrow`), their medians. */
 export function paceFigure(wide: readonly number[], narrow: readonly number[], method: string): CalibrationFigure | undefined {
   if (wide.length === 0 || narrow.length === 0) return undefined;
-  const [w, n] = [quantiles([...wide], [0.5])[0]!, quantiles([...narrow], [0.5])[0]!];
+  const [w, n] = [median(wide), median(narrow)];
   const places = (PACE_SHAPE.watchers - ECHO_SHAPE.watchers) / 2;
   return {
     value: Math.max(0, (w - n) / places),

@@ -10,7 +10,8 @@
 import path from 'node:path';
 import { writeResultsDocument, type PointResult, type ResultsDocument } from '../lib/index.js';
 import { mergeDocuments } from '../loadgen/index.js';
-import { firstPoint } from './metrics.js';
+import type { LoadRun } from './load.js';
+import { firstPoint, type ServerReadings } from './metrics.js';
 
 /** Even rounds: the light steps, then levels 1…n; odd rounds: levels n…1, then the light steps reversed. */
 export function alternatingRounds<S>(rounds: number, light: (round: number) => S[], levels: (round: number) => S[]): S[] {
@@ -22,10 +23,23 @@ export function alternatingRounds<S>(rounds: number, light: (round: number) => S
   return steps;
 }
 
-/** A level's runs as one run as long as all of them (`merge --sequential`), written to `file`. */
-export async function poolDocuments(runs: readonly { document: ResultsDocument; file: string }[], file: string, outDir: string): Promise<{ document: ResultsDocument; repeats?: PointResult[] }> {
-  if (runs.length === 1) return { document: runs[0]!.document };
-  const document = mergeDocuments(runs.map((x) => x.document), runs.map((x) => path.relative(outDir, x.file)), 'sequential');
+/** A level as measured: its runs pooled as one run as long as all of them. */
+export interface PooledLevel extends LoadRun {
+  servers: ServerReadings;
+  file: string;
+  /** Each run's own point, before pooling (with more than one round). */
+  repeats?: PointResult[];
+}
+
+/**
+ * A level's runs as one run as long as all of them (`merge --sequential`, written to `file`),
+ * with the servers' readings over all of them as `servers` gives.
+ */
+export async function poolRuns(runs: readonly (LoadRun & { file: string })[], servers: ServerReadings, file: string, outDir: string): Promise<PooledLevel> {
+  const exitCode = Math.max(...runs.map((x) => x.exitCode));
+  const output = runs.map((x) => x.output).join('\n');
+  if (runs.length === 1) return { document: runs[0]!.document, exitCode, output, servers, file };
+  const document: ResultsDocument = mergeDocuments(runs.map((x) => x.document), runs.map((x) => path.relative(outDir, x.file)), 'sequential');
   await writeResultsDocument(file, document);
-  return { document, repeats: runs.map((x) => firstPoint(x.document)) };
+  return { document, exitCode, output, servers, file, repeats: runs.map((x) => firstPoint(x.document)) };
 }

@@ -12,6 +12,9 @@ export function quantiles(samples: readonly number[], ps: readonly number[]): nu
   });
 }
 
+export const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+export const median = (xs: readonly number[]): number => quantiles(xs, [0.5])[0]!;
+
 /**
  * Least squares for two non-negative coefficients: y ≈ a·x₀ + b·x₁. The exact solve when it is
  * non-negative, else the best fit with one coefficient held at 0.

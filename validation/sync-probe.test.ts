@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hubOverProbeOf, median, syncWriteFigure, timeSpacedSyncs } from './sync-probe.js';
+import { median } from './stats.js';
+import { hubOverProbeOf, syncWriteFigure, timeSpacedSyncs } from './sync-probe.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'agentscale-sync-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -9,7 +9,7 @@
 import { mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CalibrationFigure } from './profile.js';
-import { quantiles } from './stats.js';
+import { mean, quantiles } from './stats.js';
 
 /** Syncs a probe times and the pause before each: about 3 s. */
 export const SYNC_PROBE = { count: 150, gap: 0.02 } as const;
@@ -35,12 +35,13 @@ export async function timeSpacedSyncs(dir: string, count: number, gap: number = 
   return samples;
 }
 
-export const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-export const median = (xs: readonly number[]): number => quantiles([...xs], [0.5])[0]!;
+/** What a probe of `count` syncs is, for a figure's method (`where`: its folder, if worth saying). */
+export const probeMethod = (count: number, where?: string): string =>
+  `${count} appends of 256 B, each followed by fsync, ${SYNC_PROBE.gap * 1e3} ms apart${where ? `, in ${where}` : ''}`;
 
 /** A timing as a figure: the samples themselves, with their mean and percentiles for people. */
 export function timingFigure(samples: readonly number[], sets: string[], method: string, extra: Record<string, number> = {}): CalibrationFigure {
-  const q = quantiles([...samples], [0.5, 0.9, 0.99]);
+  const q = quantiles(samples, [0.5, 0.9, 0.99]);
   return {
     value: { kind: 'empirical', samples: samples.map((s) => Number(s.toPrecision(4))) },
     unit: 's',

@@ -12,15 +12,15 @@ import YAML from 'yaml';
 import { EXIT, UserError, readResultsDocument, writeFileAtomic } from '../lib/index.js';
 import { agentcomPlan, resolveOptions } from '../loadgen/index.js';
 import type { ScenarioConfig, TraceTask, ValidationConfig } from '../model/index.js';
-import { runLoadgen } from './load.js';
+import { runLoadgen, type LoadRun } from './load.js';
 import { tracePath, type LlmDriverConfig } from './llm-driver.js';
 import { drainTime, type LevelValues } from './mapping.js';
 import type { ServerReadings } from './metrics.js';
+import { mean } from './stats.js';
 import { alongside, cliPath, onCore, startChild, type Pinning } from './processes.js';
-import { alternatingRounds, poolDocuments } from './rounds.js';
+import { alternatingRounds, poolRuns, type PooledLevel } from './rounds.js';
 import { hubCounters, startClaudeEmulatorProcess, startHubProcess, type HubHandle } from './stack.js';
-import { SYNC_PROBE, timeSpacedSyncs } from './sync-probe.js';
-import type { PooledLevel } from './terminal-levels.js';
+import { probeMethod, SYNC_PROBE, timeSpacedSyncs } from './sync-probe.js';
 
 /** One task level as measured: pooled over its rounds, with the tasks the generator fixed from its seed. */
 export interface TaskLevel extends PooledLevel {
@@ -54,7 +54,7 @@ export async function measureTaskLevels(
   for (const [i, step] of schedule.entries()) {
     const where = `run ${i + 1}/${schedule.length}${v.repeats > 1 ? ` (round ${step.round + 1}/${v.repeats})` : ''}`;
     if (step.kind === 'sync') {
-      say(`${where}: the store's synced write at light load, ${SYNC_PROBE.count} appends ${SYNC_PROBE.gap * 1e3} ms apart`);
+      say(`${where}: the store's synced write at light load, ${probeMethod(SYNC_PROBE.count)}`);
       syncs.push(...(await onCore(pinning.loadgen, () => timeSpacedSyncs(path.join(dir, 'sync-probe'), SYNC_PROBE.count))));
     } else {
       const name = v.repeats > 1 ? `level-${step.level + 1}.run-${step.round + 1}` : `level-${step.level + 1}`;
@@ -66,10 +66,7 @@ export async function measureTaskLevels(
   return { levels: await Promise.all(runs.map((r, i) => pool(r, path.join(dir, `level-${i + 1}.json`), outDir))), syncs };
 }
 
-interface TaskRun {
-  document: PooledLevel['document'];
-  exitCode: number;
-  output: string;
+interface TaskRun extends LoadRun {
   servers: ServerReadings;
   file: string;
   trace: TraceTask[];
@@ -77,15 +74,9 @@ interface TaskRun {
 
 /** A level's runs as one; the hub's readings are per second, and every run is as long, so their mean. */
 async function pool(runs: readonly TaskRun[], file: string, outDir: string): Promise<TaskLevel> {
-  const meanOf = (key: keyof ServerReadings) => runs.reduce((a, x) => a + (x.servers[key] ?? 0), 0) / runs.length;
-  return {
-    ...(await poolDocuments(runs, file, outDir)),
-    exitCode: Math.max(...runs.map((x) => x.exitCode)),
-    output: runs.map((x) => x.output).join('\n'),
-    servers: { serverCpu: meanOf('serverCpu'), serverWait: meanOf('serverWait'), storeBusy: meanOf('storeBusy') },
-    file,
-    trace: runs[0]!.trace,
-  };
+  const meanOf = (key: keyof ServerReadings) => mean(runs.map((x) => x.servers[key] ?? 0));
+  const servers = { serverCpu: meanOf('serverCpu'), serverWait: meanOf('serverWait'), storeBusy: meanOf('storeBusy') };
+  return { ...(await poolRuns(runs, servers, file, outDir)), trace: runs[0]!.trace };
 }
 
 /** One run of a level: a fresh hub (and emulator), the load for `v.duration`, everything stopped and its data removed. */

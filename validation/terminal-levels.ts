@@ -3,14 +3,14 @@
 // freshly started server.
 
 import path from 'node:path';
-import type { LatencyHistogram, PointResult, ResultsDocument } from '../lib/index.js';
+import type { LatencyHistogram } from '../lib/index.js';
 import type { ValidationConfig } from '../model/index.js';
 import { ECHO_SHAPE, echoes, type EchoReader } from './echo.js';
 import { deliverySpread, PACE_SHAPE } from './pace.js';
 import type { LevelValues } from './mapping.js';
 import { firstPoint, type ServerReadings } from './metrics.js';
 import type { Pinning } from './processes.js';
-import { alternatingRounds, poolDocuments } from './rounds.js';
+import { alternatingRounds, poolRuns, type PooledLevel } from './rounds.js';
 import { measureTerminalRun, type TerminalLoad, type TerminalRun } from './terminal-run.js';
 
 /** One run of a round: a level (0-based index), the echo at an output rate, or the pace (at the lowest rate). */
@@ -26,17 +26,6 @@ export function roundSchedule(levels: number, outputRates: readonly number[], ro
     (round) => [...outputRates.map((outputRate): RoundStep => ({ kind: 'echo', outputRate, round })), { kind: 'pace', outputRate: Math.min(...outputRates), round }],
     (round) => Array.from({ length: levels }, (_, level) => ({ kind: 'level', level, round })),
   );
-}
-
-/** A level as measured: its runs pooled as one run as long as all of them. */
-export interface PooledLevel {
-  document: ResultsDocument;
-  exitCode: number;
-  output: string;
-  servers: ServerReadings;
-  file: string;
-  /** Each run's own point, before pooling (with more than one round). */
-  repeats?: PointResult[];
 }
 
 export interface TerminalMeasurement {
@@ -89,7 +78,5 @@ export async function measureTerminalLevels(v: ValidationConfig, levels: readonl
 async function pool(runs: readonly TerminalRun[], file: string, outDir: string): Promise<PooledLevel> {
   const seconds = runs.reduce((a, x) => a + x.seconds, 0);
   const servers: ServerReadings = { serverCpu: runs.reduce((a, x) => a + x.cpu, 0) / seconds, serverWait: runs.reduce((a, x) => a + x.wait, 0) / seconds };
-  const exitCode = Math.max(...runs.map((x) => x.exitCode));
-  const output = runs.map((x) => x.output).join('\n');
-  return { ...(await poolDocuments(runs, file, outDir)), exitCode, output, servers, file };
+  return poolRuns(runs, servers, file, outDir);
 }

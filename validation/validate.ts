@@ -14,9 +14,10 @@ import { choosePinning } from './processes.js';
 import { FIGURES, readProfile, type CalibrationProfile } from './profile.js';
 import { paceFigure } from './pace.js';
 import { ECHO_READERS, ECHO_SHAPE, echoFigure } from './echo.js';
-import { measureTerminalLevels, type PooledLevel, type TerminalMeasurement } from './terminal-levels.js';
+import { measureTerminalLevels, type TerminalMeasurement } from './terminal-levels.js';
+import type { PooledLevel } from './rounds.js';
 import { measureTaskLevels } from './task-levels.js';
-import { hubOverProbeOf, SYNC_PROBE, syncWriteFigure } from './sync-probe.js';
+import { hubOverProbeOf, probeMethod, SYNC_PROBE, syncWriteFigure } from './sync-probe.js';
 import type { LevelReport, ValidationReport } from './report-types.js';
 import { writeValidationHtml } from './html.js';
 
@@ -181,7 +182,7 @@ function lightLoadAmongLevels(profile: CalibrationProfile, { echo: runs, spreads
  */
 function syncAmongLevels(profile: CalibrationProfile, syncs: readonly number[], v: ValidationConfig): CalibrationProfile {
   if (syncs.length === 0) return profile;
-  const figure = syncWriteFigure(syncs, `${syncs.length} appends of 256 B, each followed by fsync, ${SYNC_PROBE.gap * 1e3} ms apart, ${SYNC_PROBE.count} at light load in each round of this validation's levels (${v.repeats})`, hubOverProbeOf(profile.figures[FIGURES.syncWrite]));
+  const figure = syncWriteFigure(syncs, `${probeMethod(syncs.length)}, ${SYNC_PROBE.count} at light load in each round of this validation's levels (${v.repeats})`, hubOverProbeOf(profile.figures[FIGURES.syncWrite]));
   return { ...profile, figures: { ...profile.figures, [FIGURES.syncWrite]: figure } };
 }
 
