@@ -342,6 +342,8 @@ describe('agentscale calibrate and validate, live', () => {
         const order = ['echo.run-1', 'pace.run-1', 'level-1.run-1', 'level-2.run-1', 'level-2.run-2', 'level-1.run-2', 'pace.run-2', 'echo.run-2'].map(written);
         expect(order).toEqual([...order].sort((a, b) => a - b));
         for (const figure of [FIGURES.echoLatency, FIGURES.watcherEchoLatency, FIGURES.readerTimePerFrame]) expect(report.calibration.figures.find((f) => f.name === figure)?.method).toContain('in each round');
+        // Every run types at Poisson times, as the model takes its inputs, not in step with the agents' ticks.
+        for (const name of ['echo.run-1', 'pace.run-1', 'level-1.run-1']) expect(readFileSync(path.join(out, 'levels', `${name}.loadgen.yaml`), 'utf8')).toMatch(/^arrival: poisson$/m);
       }
       for (const name of metrics) expect(html).toContain(name);
       expect(report.calibrated.length).toBeGreaterThan(0);

@@ -276,7 +276,7 @@ async function calibrateTerminal(workDir: string, pinning: Pinning, window: numb
   Object.assign(out, sharedCoreFigures(ones, perFrame, perByte, window));
   if (pace) out[FIGURES.readerTimePerFrame] = pace;
   const echoMethod = (reader: EchoReader) =>
-    `${ECHO_READERS[reader].what} at light load (${ECHO_SHAPE.sessions} sessions, each a writer at ${ECHO_SHAPE.rate} inputs/s and ${ECHO_SHAPE.watchers} watchers, for three times the window, agents warmed first), fake agent at ${ECHO_RATES.join(', ')} B/s, on ${echoStarts} freshly started servers per rate with no other client: the 1st–99th percentiles at each rate, the starts pooled`;
+    `${ECHO_READERS[reader].what} at light load (${ECHO_SHAPE.sessions} sessions, each a writer at ${ECHO_SHAPE.rate} inputs/s at Poisson times and ${ECHO_SHAPE.watchers} watchers, for three times the window, agents warmed first), fake agent at ${ECHO_RATES.join(', ')} B/s, on ${echoStarts} freshly started servers per rate with no other client: the 1st–99th percentiles at each rate, the starts pooled`;
   const echoLatency = echoFigure(echo, echoMethod('writer'));
   if (echoLatency) out[FIGURES.echoLatency] = echoLatency;
   const watcherEchoLatency = echoFigure(watcherEcho, echoMethod('watchers'), 'watchers');

@@ -166,7 +166,7 @@ function lightLoadAmongLevels(profile: CalibrationProfile, { echo: runs, spreads
   for (const reader of ['writer', 'watchers'] as const) {
     const figure = echoFigure(
       runs[reader],
-      `${ECHO_READERS[reader].what} at light load (${ECHO_SHAPE.sessions} sessions, each a writer at ${ECHO_SHAPE.rate}/s and ${ECHO_SHAPE.watchers} watchers, ${v.duration} s after ${v.warmup} s of typing, on a freshly started server) once in each round of this validation's levels, pooled per output rate: the 1st–99th percentiles`,
+      `${ECHO_READERS[reader].what} at light load (${ECHO_SHAPE.sessions} sessions, each a writer at ${ECHO_SHAPE.rate}/s at Poisson times and ${ECHO_SHAPE.watchers} watchers, ${v.duration} s after ${v.warmup} s of typing, on a freshly started server) once in each round of this validation's levels, pooled per output rate: the 1st–99th percentiles`,
       reader,
     );
     if (figure) figures[ECHO_READERS[reader].figure] = figure;
