@@ -23,6 +23,7 @@ import {
   type ValidationReport,
 } from '../validation/index.js';
 import { quantiles, solve2 } from '../validation/stats.js';
+import { STEAL_LIMIT } from '../validation/steal.js';
 import { metricsFor } from '../validation/metrics.js';
 import { roundSchedule, type RoundStep } from '../validation/terminal-levels.js';
 import { REPO_ROOT, runCli } from './cli.js';
@@ -345,6 +346,15 @@ describe('agentscale calibrate and validate, live', () => {
         // Every run types at Poisson times, as the model takes its inputs, not in step with the agents' ticks.
         for (const name of ['echo.run-1', 'pace.run-1', 'level-1.run-1']) expect(readFileSync(path.join(out, 'levels', `${name}.loadgen.yaml`), 'utf8')).toMatch(/^arrival: poisson$/m);
       }
+      // The hypervisor's share of the stack's cores, per level and per run; terminal runs it stole from measured again.
+      for (const level of report.levels) {
+        const steal = level.comparisons.find((x) => x.metric === 'diag.steal')!;
+        expect(steal.measured!).toBeGreaterThanOrEqual(0);
+        expect(steal.measured!).toBeLessThanOrEqual(1);
+        if (kind !== 'llm') expect(steal.measuredRuns).toHaveLength(2);
+      }
+      expect(report.remeasured.limit).toBe(STEAL_LIMIT);
+      expect(Array.isArray(report.remeasured.runs)).toBe(true);
       for (const name of metrics) expect(html).toContain(name);
       expect(report.calibrated.length).toBeGreaterThan(0);
       expect(report.saturation.metric).toMatch(/p95$/);

@@ -3,6 +3,7 @@
 import { writeFileAtomic } from '../lib/index.js';
 import type { Comparison, Predicted } from './compare.js';
 import type { ValidationReport } from './report-types.js';
+import { listRemeasured } from './steal.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -56,13 +57,14 @@ export function renderValidationHtml(r: ValidationReport): string {
     ? ` The tasks of each level are the load generator's own, fixed by its seed before the run (submit times${r.scenario.kind === 'hub' ? ' and service times' : ''}): "predicted" replays them through the model (common random numbers), so the error is the model's and not the luck of one window's draw. "Forecast" is the model with its own draws at the same rate, as a user without a trace would run it; "95 % of windows" is how much one ${r.scenario.duration} s window varies by chance.`
     : '';
   const sat = r.saturation;
+  const remeasuredText = `Runs measured again because the hypervisor took more than ${r.remeasured.limit * 100} % of a core they ran on (another guest's CPU time, in no model): ${r.remeasured.runs.length === 0 ? 'none' : esc(listRemeasured(r.remeasured.runs))}.`;
   const satText = (x: number | null) => (x === null ? 'none of the levels' : `level ${x + 1}`);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>Validation: ${esc(r.scenario.name)}</title>
 <style>body{font:14px/1.45 system-ui,sans-serif;max-width:70rem;margin:1rem auto;padding:0 1rem;color:#222}table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%}td,th{border-bottom:1px solid #ddd;padding:.2rem .5rem;text-align:right}td:first-child,th:first-child{text-align:left}code{font-size:90%}.box{background:#f4f6f8;padding:.6rem 1rem;border-radius:4px}</style></head><body>
 <h1>Predicted against measured: ${esc(r.scenario.name)}</h1>
-<p>${esc(r.scenario.file)}, kind <b>${esc(r.scenario.kind)}</b>, ${r.scenario.levels} levels of ${r.scenario.duration} s, ${r.scenario.replications} simulated replications per level, seed ${r.scenario.seed}. Run ${esc(r.createdAt)} on ${esc(r.machine.hostname)} (${r.machine.cpus} × ${esc(r.machine.cpuModel)}, Node ${esc(r.machine.node)}); load average ${r.loadAverage.before.join(' / ')} before, ${r.loadAverage.after.join(' / ')} after. ${esc(r.pinning)}.</p>
+<p>${esc(r.scenario.file)}, kind <b>${esc(r.scenario.kind)}</b>, ${r.scenario.levels} levels of ${r.scenario.duration} s, ${r.scenario.replications} simulated replications per level, seed ${r.scenario.seed}. Run ${esc(r.createdAt)} on ${esc(r.machine.hostname)} (${r.machine.cpus} × ${esc(r.machine.cpuModel)}, Node ${esc(r.machine.node)}); load average ${r.loadAverage.before.join(' / ')} before, ${r.loadAverage.after.join(' / ')} after. ${esc(r.pinning)}.${r.scenario.kind === 'terminal' ? ` ${remeasuredText}` : ''}</p>
 <div class="box"><p><b>Saturation</b> (${esc(sat.metric)} above twice its light-load value): measured at ${satText(sat.measured)}, predicted at ${satText(sat.predicted)}: ${sat.agrees ? 'within one level' : '<strong>more than one level apart</strong>'}.</p>
 <p><b>Where the model misses</b>: ${r.misses.length === 0 ? 'nowhere: every target met.' : `</p><ul>${r.misses.map((m) => `<li>${esc(m)}</li>`).join('')}</ul><p>`}</p></div>
 <p>The light level (level 1) is never used to fit anything: the service costs come from <code>${esc(r.calibration.file)}</code>, measured alone by <code>agentscale calibrate</code> on ${esc(r.calibration.date)} (${esc(r.calibration.host)}, load average ${r.calibration.loadAverage.join(' / ')}). Every level is out of sample. "95 % of runs": the 2.5–97.5 % range of single simulated replications of the level; "inside": the measured value lies in it.${forecastText}${repeatsText}</p>

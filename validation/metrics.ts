@@ -14,6 +14,8 @@ export interface ServerReadings {
   storeBusy?: number;
   /** Seconds per second the server's threads waited for a CPU while runnable (other work on its core). */
   serverWait?: number;
+  /** The largest share of a core the stack ran on that the hypervisor took (steal.ts). */
+  steal?: number;
 }
 
 export interface MetricDef {
@@ -48,6 +50,9 @@ const latency = (key: string, label: string, measuredName: string, modelName: st
 
 /** A diagnostic with no prediction: how long the server waited for its core (the model gives it the core). */
 const wait: MetricDef = { key: 'diag.serverCpuWait', label: 'server runnable but waiting for a CPU (s per s)', unit: 'fraction', measured: (_p, s) => s.serverWait ?? null, predicted: () => null };
+
+/** A diagnostic with no prediction: the time another guest of the host took from the stack's cores. */
+const steal: MetricDef = { key: 'diag.steal', label: "share of the stack's busiest-stolen core the hypervisor took", unit: 'fraction', measured: (_p, s) => s.steal ?? null, predicted: () => null };
 
 /**
  * Diagnostics of the load generator itself: on its one core it reads every frame of every watcher,
@@ -101,6 +106,7 @@ const TERMINAL: MetricDef[] = [
     },
   },
   wait,
+  steal,
   ...generator,
   ...errors,
 ];
@@ -130,6 +136,7 @@ const HUB: MetricDef[] = [
   { key: 'util.hub', label: 'hub CPU (fraction of its core)', unit: 'fraction', measured: (_p, s) => s.serverCpu ?? null, predicted: (r, _l, c, p) => overSpan(resource(r, (n) => n === 'hub.cpu'), c, p) },
   { key: 'util.store', label: 'hub store busy syncing (fraction)', unit: 'fraction', measured: (_p, s) => s.storeBusy ?? null, predicted: (r, _l, c, p) => overSpan(resource(r, (n) => n === 'hub.store'), c, p) },
   wait,
+  steal,
   ...errors,
 ];
 

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT, UserError } from '../lib/index.js';
+import { readCpuTicks, stolenFraction } from './steal.js';
 
 /** The built CLI (dist/cli/main.js) beside this module's build. */
 export function cliPath(): string {
@@ -202,11 +203,20 @@ export function cpuBetween(before: Map<number, number>, after: Map<number, numbe
   return total;
 }
 
-/** A process's CPU-seconds and run-queue seconds over `work`, and the work's wall seconds. */
-export async function alongside<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; cpu: number; wait: number; seconds: number }> {
+/** The cores a pinned run uses (none: every core). */
+export function pinnedCores(pinning: Pinning): string[] {
+  return [pinning.servers, pinning.loadgen].filter((c): c is string => c !== undefined);
+}
+
+/**
+ * A process's CPU-seconds and run-queue seconds over `work`, the work's wall seconds, and the
+ * largest share of one of `cores` (every core when none) the hypervisor took meanwhile.
+ */
+export async function alongside<T>(pid: number, work: () => Promise<T>, cores: readonly string[] = []): Promise<{ result: T; cpu: number; wait: number; seconds: number; steal: number | null }> {
   const cpu0 = cpuSeconds(pid);
   const wait0 = runQueueSeconds(pid);
+  const ticks0 = readCpuTicks();
   const t0 = performance.now();
   const result = await work();
-  return { result, cpu: cpuSeconds(pid) - cpu0, wait: runQueueSeconds(pid) - wait0, seconds: (performance.now() - t0) / 1000 };
+  return { result, cpu: cpuSeconds(pid) - cpu0, wait: runQueueSeconds(pid) - wait0, seconds: (performance.now() - t0) / 1000, steal: stolenFraction(ticks0, readCpuTicks(), cores) };
 }

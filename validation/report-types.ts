@@ -4,6 +4,7 @@
 import type { MachineInfo } from '../lib/index.js';
 import type { Comparison } from './compare.js';
 import type { LevelValues } from './mapping.js';
+import type { RemeasuredRun } from './steal.js';
 
 export interface LevelReport {
   index: number;
@@ -25,6 +26,8 @@ export interface ValidationReport {
   machine: MachineInfo;
   loadAverage: { before: number[]; after: number[] };
   pinning: string;
+  /** Runs measured again because the hypervisor took more than `limit` of a core they ran on (steal.ts). */
+  remeasured: { limit: number; runs: RemeasuredRun[] };
   calibration: {
     file: string;
     date: string;

@@ -29,17 +29,20 @@ export interface PooledLevel extends LoadRun {
   file: string;
   /** Each run's own point, before pooling (with more than one round). */
   repeats?: PointResult[];
+  /** Each run's own readings of the servers, in the order of `repeats`. */
+  repeatServers?: ServerReadings[];
 }
 
 /**
- * A level's runs as one run as long as all of them (`merge --sequential`, written to `file`),
- * with the servers' readings over all of them as `servers` gives.
+ * A level's runs, each with its servers' readings, as one run as long as all of them
+ * (`merge --sequential`, written to `file`), with the servers' readings over all of them as
+ * `servers` gives.
  */
-export async function poolRuns(runs: readonly (LoadRun & { file: string })[], servers: ServerReadings, file: string, outDir: string): Promise<PooledLevel> {
+export async function poolRuns(runs: readonly (LoadRun & { file: string; servers: ServerReadings })[], servers: ServerReadings, file: string, outDir: string): Promise<PooledLevel> {
   const exitCode = Math.max(...runs.map((x) => x.exitCode));
   const output = runs.map((x) => x.output).join('\n');
   if (runs.length === 1) return { document: runs[0]!.document, exitCode, output, servers, file };
   const document: ResultsDocument = mergeDocuments(runs.map((x) => x.document), runs.map((x) => path.relative(outDir, x.file)), 'sequential');
   await writeResultsDocument(file, document);
-  return { document, exitCode, output, servers, file, repeats: runs.map((x) => firstPoint(x.document)) };
+  return { document, exitCode, output, servers, file, repeats: runs.map((x) => firstPoint(x.document)), repeatServers: runs.map((x) => x.servers) };
 }

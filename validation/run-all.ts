@@ -8,6 +8,7 @@ import { calibrate } from './calibrate.js';
 import { formatBand, formatError, formatRuns, formatValue } from './html.js';
 import { writeProfile } from './profile.js';
 import type { ValidationReport } from './report-types.js';
+import { listRemeasured } from './steal.js';
 import type { Comparison } from './compare.js';
 import { validate } from './validate.js';
 
@@ -64,7 +65,8 @@ async function main(): Promise<void> {
     reports.push(report);
   }
   const table = `${compactTable(reports)}\n\n${errorTable(reports)}`;
-  const conditions = reports.map((r) => `${r.scenario.name}: load average ${r.loadAverage.before.join('/')} → ${r.loadAverage.after.join('/')}, ${r.pinning}`).join('\n');
+  const remeasured = (r: ValidationReport) => (r.remeasured.runs.length > 0 ? `, measured again for steal: ${listRemeasured(r.remeasured.runs)}` : '');
+  const conditions = reports.map((r) => `${r.scenario.name}: load average ${r.loadAverage.before.join('/')} → ${r.loadAverage.after.join('/')}, ${r.pinning}${remeasured(r)}`).join('\n');
   await writeFileAtomic(path.join(out, 'errors.md'), `${table}\n\n${conditions}\n`);
   process.stdout.write(`${table}\n\n${conditions}\n`);
 }

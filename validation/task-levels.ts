@@ -17,7 +17,7 @@ import { tracePath, type LlmDriverConfig } from './llm-driver.js';
 import { drainTime, type LevelValues } from './mapping.js';
 import type { ServerReadings } from './metrics.js';
 import { mean } from './stats.js';
-import { alongside, cliPath, onCore, startChild, type Pinning } from './processes.js';
+import { alongside, cliPath, onCore, pinnedCores, startChild, type Pinning } from './processes.js';
 import { alternatingRounds, poolRuns, type PooledLevel } from './rounds.js';
 import { hubCounters, startClaudeEmulatorProcess, startHubProcess, type HubHandle } from './stack.js';
 import { probeMethod, SYNC_PROBE, timeSpacedSyncs } from './sync-probe.js';
@@ -75,7 +75,7 @@ interface TaskRun extends LoadRun {
 /** A level's runs as one; the hub's readings are per second, and every run is as long, so their mean. */
 async function pool(runs: readonly TaskRun[], file: string, outDir: string): Promise<TaskLevel> {
   const meanOf = (key: keyof ServerReadings) => mean(runs.map((x) => x.servers[key] ?? 0));
-  const servers = { serverCpu: meanOf('serverCpu'), serverWait: meanOf('serverWait'), storeBusy: meanOf('storeBusy') };
+  const servers = { serverCpu: meanOf('serverCpu'), serverWait: meanOf('serverWait'), storeBusy: meanOf('storeBusy'), steal: meanOf('steal') };
   return { ...(await poolRuns(runs, servers, file, outDir)), trace: runs[0]!.trace };
 }
 
@@ -108,7 +108,7 @@ async function measureTaskRun(v: ValidationConfig, l: LevelValues, index: number
         out: file,
       };
       await writeFileAtomic(profileFile, JSON.stringify(config, null, 2));
-      const { result: driver, servers } = await readingHub(hub, async () => {
+      const { result: driver, servers } = await readingHub(hub, pinnedCores(pinning), async () => {
         const child = startChild('llm driver', [path.join(path.dirname(cliPath()), '..', 'validation', 'llm-driver.js'), profileFile], { core: pinning.loadgen });
         const code = (await child.exited) ?? 1;
         if (code !== 0) throw new UserError('the llm load driver failed', EXIT.failure, child.output().trim().split('\n').slice(-8));
@@ -133,7 +133,7 @@ async function measureTaskRun(v: ValidationConfig, l: LevelValues, index: number
     await writeFileAtomic(profileFile, YAML.stringify(loadProfile));
     // The tasks the generator will submit and their service times, fixed by its seed: the model replays them.
     const trace = agentcomPlan(resolveOptions({ ...loadProfile, token: hub.adminToken }, profileFile)).map(({ at, serviceTime }) => ({ at, toolTime: serviceTime }));
-    const { result: run, servers } = await readingHub(hub, () => runLoadgen(['--profile', profileFile, '--token', hub.adminToken], file, pinning.loadgen));
+    const { result: run, servers } = await readingHub(hub, pinnedCores(pinning), () => runLoadgen(['--profile', profileFile, '--token', hub.adminToken], file, pinning.loadgen));
     return { ...run, servers, file, trace };
   } finally {
     await claude?.stop();
@@ -142,11 +142,11 @@ async function measureTaskRun(v: ValidationConfig, l: LevelValues, index: number
   }
 }
 
-/** The hub's CPU, run-queue wait and time in fsync, per second of `work`. */
-async function readingHub<T>(hub: HubHandle, work: () => Promise<T>): Promise<{ result: T; servers: ServerReadings }> {
+/** The hub's CPU, run-queue wait and time in fsync, per second of `work`, and the share of `cores` stolen. */
+async function readingHub<T>(hub: HubHandle, cores: readonly string[], work: () => Promise<T>): Promise<{ result: T; servers: ServerReadings }> {
   const before = await hubCounters(hub.url);
-  const { result, cpu, wait, seconds } = await alongside(hub.child.pid, work);
+  const { result, cpu, wait, seconds, steal } = await alongside(hub.child.pid, work, cores);
   const after = await hubCounters(hub.url);
   const fsync = (after.hub_store_fsync_seconds_sum ?? 0) - (before.hub_store_fsync_seconds_sum ?? 0);
-  return { result, servers: { serverCpu: cpu / seconds, serverWait: wait / seconds, storeBusy: fsync / seconds } };
+  return { result, servers: { serverCpu: cpu / seconds, serverWait: wait / seconds, storeBusy: fsync / seconds, ...(steal !== null ? { steal } : {}) } };
 }

@@ -11,6 +11,7 @@ import type { LevelValues } from './mapping.js';
 import { firstPoint, type ServerReadings } from './metrics.js';
 import type { Pinning } from './processes.js';
 import { alternatingRounds, poolRuns, type PooledLevel } from './rounds.js';
+import { measureUnstolen, type RemeasuredRun } from './steal.js';
 import { measureTerminalRun, type TerminalLoad, type TerminalRun } from './terminal-run.js';
 
 /** One run of a round: a level (0-based index), the echo at an output rate, or the pace (at the lowest rate). */
@@ -34,6 +35,8 @@ export interface TerminalMeasurement {
   echo: Record<EchoReader, Map<number, LatencyHistogram>>;
   /** Each run's delivery spread (pace.ts) at the pace shape and at the echo's, at the lowest output rate. */
   spreads: { pace: number[]; echo: number[] };
+  /** Runs measured again because the hypervisor took too much of a core (steal.ts). */
+  remeasured: RemeasuredRun[];
 }
 
 export async function measureTerminalLevels(v: ValidationConfig, levels: readonly LevelValues[], outDir: string, pinning: Pinning, seed: number, say: (line: string) => void): Promise<TerminalMeasurement> {
@@ -43,6 +46,9 @@ export async function measureTerminalLevels(v: ValidationConfig, levels: readonl
   const echo: TerminalMeasurement['echo'] = { writer: new Map(), watchers: new Map() };
   const spreads: TerminalMeasurement['spreads'] = { pace: [], echo: [] };
   const dir = path.join(outDir, 'levels');
+  const remeasured: RemeasuredRun[] = [];
+  // Round trips here are milliseconds, so a stall of another guest shows in a p95: measure such a run again.
+  const measure = (load: TerminalLoad, name: string, runSeed: number) => measureUnstolen(name, () => measureTerminalRun(load, path.join(dir, name), pinning, runSeed), remeasured, say);
   for (const [i, step] of schedule.entries()) {
     const where = `run ${i + 1}/${schedule.length} (round ${step.round + 1}/${v.repeats})`;
     const timing = { duration: v.duration, warmup: v.warmup };
@@ -50,7 +56,7 @@ export async function measureTerminalLevels(v: ValidationConfig, levels: readonl
       say(`${where}: the echo at light load, ${step.outputRate} B/s`);
       const load: TerminalLoad = { ...ECHO_SHAPE, outputRate: step.outputRate, ...timing };
       const name = rates.length > 1 ? `echo-${step.outputRate}.run-${step.round + 1}` : `echo.run-${step.round + 1}`;
-      const run = await measureTerminalRun(load, path.join(dir, name), pinning, seed + 500 + 1000 * step.round + rates.indexOf(step.outputRate));
+      const run = await measure(load, name, seed + 500 + 1000 * step.round + rates.indexOf(step.outputRate));
       for (const reader of ['writer', 'watchers'] as const) {
         const timed = echoes(firstPoint(run.document), reader);
         const pooled = echo[reader].get(step.outputRate);
@@ -61,22 +67,29 @@ export async function measureTerminalLevels(v: ValidationConfig, levels: readonl
       if (spread !== null) spreads.echo.push(spread);
     } else if (step.kind === 'pace') {
       say(`${where}: the pace of a fan-out at light load, ${PACE_SHAPE.sessions} sessions × ${PACE_SHAPE.watchers} watchers`);
-      const run = await measureTerminalRun({ ...PACE_SHAPE, outputRate: step.outputRate, ...timing }, path.join(dir, `pace.run-${step.round + 1}`), pinning, seed + 700 + 1000 * step.round);
+      const run = await measure({ ...PACE_SHAPE, outputRate: step.outputRate, ...timing }, `pace.run-${step.round + 1}`, seed + 700 + 1000 * step.round);
       const spread = deliverySpread(firstPoint(run.document));
       if (spread !== null) spreads.pace.push(spread);
     } else {
       const l = levels[step.level]!;
       say(`${where}: level ${step.level + 1}/${levels.length}, ${l.sessions} sessions × ${l.watchers} watchers`);
       const name = v.repeats > 1 ? `level-${step.level + 1}.run-${step.round + 1}` : `level-${step.level + 1}`;
-      runs[step.level]!.push(await measureTerminalRun({ ...l, ...timing }, path.join(dir, name), pinning, seed + step.level + 1 + 1000 * step.round));
+      runs[step.level]!.push(await measure({ ...l, ...timing }, name, seed + step.level + 1 + 1000 * step.round));
     }
   }
-  return { levels: await Promise.all(runs.map((r, i) => pool(r, path.join(dir, `level-${i + 1}.json`), outDir))), echo, spreads };
+  return { levels: await Promise.all(runs.map((r, i) => pool(r, path.join(dir, `level-${i + 1}.json`), outDir))), echo, spreads, remeasured };
 }
 
 /** A level's runs as one: rates over their total time, the server's readings per second of all. */
 async function pool(runs: readonly TerminalRun[], file: string, outDir: string): Promise<PooledLevel> {
-  const seconds = runs.reduce((a, x) => a + x.seconds, 0);
-  const servers: ServerReadings = { serverCpu: runs.reduce((a, x) => a + x.cpu, 0) / seconds, serverWait: runs.reduce((a, x) => a + x.wait, 0) / seconds };
-  return poolRuns(runs, servers, file, outDir);
+  const over = (xs: readonly TerminalRun[]): ServerReadings => {
+    const seconds = xs.reduce((a, x) => a + x.seconds, 0);
+    const stolen = xs.filter((x) => x.steal !== null);
+    return {
+      serverCpu: xs.reduce((a, x) => a + x.cpu, 0) / seconds,
+      serverWait: xs.reduce((a, x) => a + x.wait, 0) / seconds,
+      ...(stolen.length > 0 ? { steal: stolen.reduce((a, x) => a + x.steal! * x.seconds, 0) / stolen.reduce((a, x) => a + x.seconds, 0) } : {}),
+    };
+  };
+  return poolRuns(runs.map((x) => ({ ...x, servers: over([x]) })), over(runs), file, outDir);
 }

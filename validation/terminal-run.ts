@@ -7,7 +7,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { writeFileAtomic } from '../lib/index.js';
 import { runLoadgen, type LoadRun } from './load.js';
-import { alongside, type Pinning } from './processes.js';
+import { alongside, pinnedCores, type Pinning } from './processes.js';
 import { startAgentServerProcess } from './stack.js';
 import { warmSessions } from './warm.js';
 
@@ -32,6 +32,8 @@ export interface TerminalRun extends LoadRun {
   cpu: number;
   wait: number;
   seconds: number;
+  /** The largest share of a pinned core the hypervisor took over the load (null where unknown). */
+  steal: number | null;
 }
 
 /** How the load generator spaces a writer's inputs in every terminal run (calibration's and validation's). */
@@ -50,8 +52,8 @@ export async function measureTerminalRun(load: TerminalLoad, base: string, pinni
     await writeFileAtomic(profileFile, YAML.stringify({ url: server.termUrl, protocol: 'maestro', connections: load.sessions, watchers: load.watchers, rate: `${load.rate}/s`, arrival: TYPING_ARRIVAL, connectRate: '1000/s', duration: `${load.duration}s`, seed, name: path.basename(base).replace(/\.run-\d+$/, '') }));
     // Agents are already working when watchers arrive: start every session and wait for its output.
     await warmSessions(server.port, Array.from({ length: load.sessions }, (_, i) => `s${i}`), load.warmup * 1000);
-    const { result: run, cpu, wait, seconds } = await alongside(server.child.pid, () => runLoadgen(['--profile', profileFile], file, pinning.loadgen));
-    return { ...run, file, cpu, wait, seconds };
+    const { result: run, cpu, wait, seconds, steal } = await alongside(server.child.pid, () => runLoadgen(['--profile', profileFile], file, pinning.loadgen), pinnedCores(pinning));
+    return { ...run, file, cpu, wait, seconds, steal };
   } finally {
     await server.stop();
   }

@@ -19,6 +19,7 @@ import type { PooledLevel } from './rounds.js';
 import { measureTaskLevels } from './task-levels.js';
 import { hubOverProbeOf, probeMethod, SYNC_PROBE, syncWriteFigure } from './sync-probe.js';
 import type { LevelReport, ValidationReport } from './report-types.js';
+import { STEAL_LIMIT, type RemeasuredRun } from './steal.js';
 import { writeValidationHtml } from './html.js';
 
 export interface ValidateOptions {
@@ -53,11 +54,13 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
   const loadBefore = os.loadavg();
   const measured: { values: LevelValues; run: PooledLevel & { trace?: TraceTask[] } }[] = [];
   let profile = calibration;
+  let remeasured: RemeasuredRun[] = [];
   if (v.kind === 'terminal') {
     const values = v.levels.map((level) => levelValues(v, level));
     const terminal = await measureTerminalLevels(v, values, options.outDir, pinning, seed, say);
     terminal.levels.forEach((run, i) => measured.push({ values: values[i]!, run }));
     profile = lightLoadAmongLevels(calibration, terminal, v);
+    remeasured = terminal.remeasured;
   } else {
     const values = v.levels.map((level) => levelValues(v, level));
     const tasks = await measureTaskLevels(v, values, { base, scenarioFile: options.scenario, outDir: options.outDir, pinning, seed }, say);
@@ -101,7 +104,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
       const target = d.target ? TARGETS[d.target] : undefined;
       const c = compare(d.key, d.unit, predict(reps), d.measured(point, run.servers), target, forecastReps ? predict(forecastReps) : undefined);
       // Each repeat's own value: how much the measurement itself moves from one start to the next.
-      const each = run.repeats?.map((p) => d.measured(p, {})).filter((x): x is number => x !== null && Number.isFinite(x));
+      const each = run.repeats?.map((p, k) => d.measured(p, run.repeatServers?.[k] ?? {})).filter((x): x is number => x !== null && Number.isFinite(x));
       if (each && each.length > 1) c.measuredRuns = each;
       return c;
     });
@@ -132,6 +135,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
     machine: machineInfo(),
     loadAverage: { before: loadBefore.map(round2), after: loadAfter.map(round2) },
     pinning: pinning.note,
+    remeasured: { limit: STEAL_LIMIT, runs: remeasured },
     calibration: {
       file: profileFile,
       date: profile.date,

@@ -1,0 +1,53 @@
+import os from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { MAX_REMEASURES, measureUnstolen, parseProcStat, readCpuTicks, STEAL_LIMIT, stolenFraction, type RemeasuredRun } from './steal.js';
+
+// Two readings of /proc/stat one second apart on a 2-core guest: core 1 lost 5 of its 100 ticks.
+const BEFORE = `cpu  300 0 100 1500 10 0 5 6 0 0
+cpu0 150 0 50 750 5 0 2 3 0 0
+cpu1 150 0 50 750 5 0 3 3 0 0
+intr 12345 0 0
+ctxt 999`;
+const AFTER = `cpu  330 0 110 1655 10 0 5 14 0 0
+cpu0 165 0 55 827 5 0 2 6 0 0
+cpu1 165 0 55 825 5 0 3 8 0 0
+intr 12400 0 0`;
+
+describe('steal', () => {
+  it('reads each core from /proc/stat, without the all-core line', () => {
+    const ticks = parseProcStat(BEFORE);
+    expect([...ticks.keys()]).toEqual(['0', '1']);
+    expect(ticks.get('1')).toEqual({ steal: 3, total: 150 + 50 + 750 + 5 + 3 + 3 });
+  });
+
+  it('gives the worst core among those named, every core when none is', () => {
+    const [a, b] = [parseProcStat(BEFORE), parseProcStat(AFTER)];
+    expect(stolenFraction(a, b, ['0'])).toBeCloseTo(3 / 100, 12);
+    expect(stolenFraction(a, b, ['1'])).toBeCloseTo(5 / 100, 12);
+    expect(stolenFraction(a, b)).toBeCloseTo(5 / 100, 12);
+    expect(stolenFraction(a, b, ['7'])).toBeNull();
+  });
+
+  it("reads this machine's cores", () => {
+    expect(readCpuTicks().size).toBe(os.cpus().length);
+  });
+
+  it('measures a run again while too much was stolen, at most MAX_REMEASURES times, and lists each set aside', async () => {
+    const say: string[] = [];
+    const remeasured: RemeasuredRun[] = [];
+    const steals = [STEAL_LIMIT * 3, STEAL_LIMIT / 2, STEAL_LIMIT * 5];
+    const got = await measureUnstolen('level-1.run-1', async () => ({ steal: steals.shift()! }), remeasured, (l) => say.push(l));
+    expect(got.steal).toBe(STEAL_LIMIT / 2);
+    expect(remeasured).toEqual([{ run: 'level-1.run-1', steal: STEAL_LIMIT * 3 }]);
+    expect(say[0]).toMatch(/^level-1\.run-1: the hypervisor took .* measuring it again$/);
+
+    let calls = 0;
+    const last = await measureUnstolen('pace.run-2', async () => ({ steal: 0.5, n: ++calls }), remeasured, () => {});
+    expect(calls).toBe(1 + MAX_REMEASURES);
+    expect(last.n).toBe(calls);
+    expect(remeasured).toHaveLength(1 + MAX_REMEASURES);
+
+    expect((await measureUnstolen('echo.run-1', async () => ({ steal: null }), remeasured, () => {})).steal).toBeNull();
+    expect(remeasured).toHaveLength(1 + MAX_REMEASURES);
+  });
+});

@@ -1,0 +1,76 @@
+// Time the hypervisor took from this machine's cores (the steal column of /proc/stat). On a shared
+// virtual machine another guest's burst stalls the servers or the load generator for milliseconds
+// at a time: part of no stack this tool models, and enough to move a level's p95. A run that lost
+// more than STEAL_LIMIT of a core it ran on is measured again, and the report lists it.
+
+import { readFileSync } from 'node:fs';
+
+export interface CpuTicks {
+  steal: number;
+  total: number;
+}
+
+/** Per-CPU ticks from /proc/stat's text, keyed by the CPU's number ('0', '1', …); the all-CPU line is left out. */
+export function parseProcStat(text: string): Map<string, CpuTicks> {
+  const out = new Map<string, CpuTicks>();
+  for (const line of text.split('\n')) {
+    const m = /^cpu(\d+)\s+(.*)$/.exec(line);
+    if (!m) continue;
+    // user nice system idle iowait irq softirq steal guest guest_nice: guest time is counted in user already.
+    const fields = m[2]!.trim().split(/\s+/).map(Number);
+    out.set(m[1]!, { steal: fields[7] ?? 0, total: fields.slice(0, 8).reduce((a, x) => a + x, 0) });
+  }
+  return out;
+}
+
+/** Every CPU's ticks now; an empty map where /proc/stat cannot be read. */
+export function readCpuTicks(): Map<string, CpuTicks> {
+  try {
+    return parseProcStat(readFileSync('/proc/stat', 'utf8'));
+  } catch {
+    return new Map();
+  }
+}
+
+/**
+ * The largest fraction of one core's time stolen between two readings, over `cores` (every core
+ * when none is named); null when no named core has readings.
+ */
+export function stolenFraction(before: Map<string, CpuTicks>, after: Map<string, CpuTicks>, cores: readonly string[] = []): number | null {
+  let worst: number | null = null;
+  for (const core of cores.length > 0 ? cores : [...after.keys()]) {
+    const [a, b] = [before.get(core), after.get(core)];
+    if (!a || !b || b.total <= a.total) continue;
+    worst = Math.max(worst ?? 0, (b.steal - a.steal) / (b.total - a.total));
+  }
+  return worst;
+}
+
+/** A run's stolen fraction above which it is measured again. */
+export const STEAL_LIMIT = 0.02;
+/** How many times a run is measured again at most; the last measurement stands, however much was stolen. */
+export const MAX_REMEASURES = 2;
+
+/** A run measured again, and the share of a core the hypervisor took during the measurement set aside. */
+export interface RemeasuredRun {
+  run: string;
+  steal: number;
+}
+
+/** "level-1.run-3 (4.1 %), …" */
+export function listRemeasured(runs: readonly RemeasuredRun[]): string {
+  return runs.map((x) => `${x.run} (${(x.steal * 100).toFixed(1)} %)`).join(', ');
+}
+
+/**
+ * `measure` until a measurement loses at most STEAL_LIMIT of a core (at most MAX_REMEASURES
+ * times more), recording each one set aside in `remeasured`.
+ */
+export async function measureUnstolen<T extends { steal: number | null }>(run: string, measure: () => Promise<T>, remeasured: RemeasuredRun[], say: (line: string) => void): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const result = await measure();
+    if (result.steal === null || result.steal <= STEAL_LIMIT || attempt === MAX_REMEASURES) return result;
+    remeasured.push({ run, steal: result.steal });
+    say(`${run}: the hypervisor took ${(result.steal * 100).toFixed(1)} % of a core during it (more than ${STEAL_LIMIT * 100} %): measuring it again`);
+  }
+}
