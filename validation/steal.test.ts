@@ -42,9 +42,13 @@ describe('steal', () => {
     expect(say[0]).toMatch(/^level-1\.run-1: the hypervisor took .* measuring it again$/);
 
     let calls = 0;
-    const last = await measureUnstolen('pace.run-2', async () => ({ steal: 0.5, n: ++calls }), remeasured, () => {});
+    const setAside: number[][] = [];
+    const last = await measureUnstolen('pace.run-2', async () => ({ steal: 0.5, n: ++calls }), remeasured, () => {}, async (r, attempt) => (setAside.push([r.n, attempt]), `pace.run-2.stolen-${attempt + 1}.json`));
     expect(calls).toBe(1 + MAX_REMEASURES);
     expect(last.n).toBe(calls);
+    // Every measurement but the last, which stands, set aside where the caller keeps it.
+    expect(setAside).toEqual(Array.from({ length: MAX_REMEASURES }, (_, k) => [k + 1, k]));
+    expect(remeasured.slice(1).map((x) => x.kept)).toEqual(Array.from({ length: MAX_REMEASURES }, (_, k) => `pace.run-2.stolen-${k + 1}.json`));
     expect(remeasured).toHaveLength(1 + MAX_REMEASURES);
 
     expect((await measureUnstolen('echo.run-1', async () => ({ steal: null }), remeasured, () => {})).steal).toBeNull();

@@ -2,6 +2,7 @@
 // light-load echo once per output rate and the light-load pace of a fan-out once, every run on a
 // freshly started server.
 
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { LatencyHistogram } from '../lib/index.js';
 import type { ValidationConfig } from '../model/index.js';
@@ -48,7 +49,12 @@ export async function measureTerminalLevels(v: ValidationConfig, levels: readonl
   const dir = path.join(outDir, 'levels');
   const remeasured: RemeasuredRun[] = [];
   // Round trips here are milliseconds, so a stall of another guest shows in a p95: measure such a run again.
-  const measure = (load: TerminalLoad, name: string, runSeed: number) => measureUnstolen(name, () => measureTerminalRun(load, path.join(dir, name), pinning, runSeed), remeasured, say);
+  const measure = (load: TerminalLoad, name: string, runSeed: number) =>
+    measureUnstolen(name, () => measureTerminalRun(load, path.join(dir, name), pinning, runSeed), remeasured, say, async (_run, attempt) => {
+      const aside = `${name}.stolen-${attempt + 1}`;
+      for (const ext of ['.json', '.loadgen.yaml']) await rename(path.join(dir, name + ext), path.join(dir, aside + ext));
+      return path.join('levels', `${aside}.json`);
+    });
   for (const [i, step] of schedule.entries()) {
     const where = `run ${i + 1}/${schedule.length} (round ${step.round + 1}/${v.repeats})`;
     const timing = { duration: v.duration, warmup: v.warmup };
