@@ -54,7 +54,7 @@ export function stolenFraction(before: Map<string, CpuTicks>, after: Map<string,
  * 10 s run loses 0–2 ticks of 10 ms (0–0.2 %).
  */
 export const STEAL_LIMIT = 0.005;
-/** How many times a run is measured again at most; the last measurement stands, however much was stolen. */
+/** How many times a run is measured again at most; the least stolen of its measurements stands. */
 export const MAX_REMEASURES = 2;
 
 /** A run measured again: the share of a core the hypervisor took during the measurement set aside, and where that one was kept. */
@@ -69,23 +69,62 @@ export function listRemeasured(runs: readonly RemeasuredRun[]): string {
   return runs.map((x) => `${x.run} (${(x.steal * 100).toFixed(1)} %)`).join(', ');
 }
 
+/** Where a run's files go when a measurement is set aside, and how one set aside becomes the run's again. */
+export interface SetAsideFiles {
+  /** Moves the run's files apart; returns where (undefined: nothing kept). */
+  setAside(attempt: number): Promise<string | undefined>;
+  /** Moves files set aside at `kept` back to the run's own. */
+  restore(kept: string): Promise<void>;
+}
+
+const NO_FILES: SetAsideFiles = { setAside: async () => undefined, restore: async () => {} };
+
 /**
- * `measure` until a measurement loses at most STEAL_LIMIT of a core (at most MAX_REMEASURES
- * times more), recording each one set aside in `remeasured`; `setAside` keeps its files apart
- * (the next measurement writes the run's own) and says where.
+ * `measure` until a measurement loses at most STEAL_LIMIT of a core, at most MAX_REMEASURES times
+ * more, `quiet` awaited before each; each measurement set aside is recorded in `remeasured` and
+ * its files kept apart. When every one was stolen from, the least stolen stands: a burst of
+ * another guest can outlast all of them, and the last is then no better than the first (measured:
+ * three attempts at 0.7, 1.2 and 5.2 %, the last with a p95 of 8.4 ms against 2.5–3.7 ms).
  */
 export async function measureUnstolen<T extends { steal: number | null }>(
   run: string,
   measure: () => Promise<T>,
   remeasured: RemeasuredRun[],
   say: (line: string) => void,
-  setAside: (result: T, attempt: number) => Promise<string | undefined> = async () => undefined,
+  files: SetAsideFiles = NO_FILES,
+  quiet: () => Promise<void> = async () => {},
 ): Promise<T> {
+  const stolen: { result: T; entry: RemeasuredRun }[] = [];
   for (let attempt = 0; ; attempt++) {
     const result = await measure();
-    if (result.steal === null || result.steal <= STEAL_LIMIT || attempt === MAX_REMEASURES) return result;
-    const kept = await setAside(result, attempt);
-    remeasured.push({ run, steal: result.steal, ...(kept !== undefined ? { kept } : {}) });
+    if (result.steal === null || result.steal <= STEAL_LIMIT) return result;
+    const kept = await files.setAside(attempt);
+    const entry: RemeasuredRun = { run, steal: result.steal, ...(kept !== undefined ? { kept } : {}) };
+    remeasured.push(entry);
+    stolen.push({ result, entry });
+    if (attempt === MAX_REMEASURES) {
+      const least = stolen.reduce((a, b) => (b.entry.steal < a.entry.steal ? b : a));
+      remeasured.splice(remeasured.indexOf(least.entry), 1);
+      if (least.entry.kept !== undefined) await files.restore(least.entry.kept);
+      say(`${run}: stolen from in every measurement; keeping the least stolen (${(least.entry.steal * 100).toFixed(1)} %)`);
+      return least.result;
+    }
     say(`${run}: the hypervisor took ${(result.steal * 100).toFixed(1)} % of a core during it (more than ${STEAL_LIMIT * 100} %): measuring it again`);
+    await quiet();
+  }
+}
+
+/**
+ * Waits until a window of `windowMs` loses at most STEAL_LIMIT of any of `cores` (every core when
+ * none), for at most `maxMs`: another guest's bursts last tens of seconds, so a run measured again
+ * at once often meets the same one.
+ */
+export async function waitForQuiet(cores: readonly string[], windowMs = 2000, maxMs = 60_000): Promise<void> {
+  const until = Date.now() + maxMs;
+  while (Date.now() < until) {
+    const before = readCpuTicks();
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const steal = stolenFraction(before, readCpuTicks(), cores);
+    if (steal === null || steal <= STEAL_LIMIT) return;
   }
 }

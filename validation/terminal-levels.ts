@@ -10,9 +10,9 @@ import { ECHO_SHAPE, echoes, type EchoReader } from './echo.js';
 import { deliverySpread, PACE_SHAPE } from './pace.js';
 import type { LevelValues } from './mapping.js';
 import { firstPoint, type ServerReadings } from './metrics.js';
-import type { Pinning } from './processes.js';
+import { pinnedCores, type Pinning } from './processes.js';
 import { alternatingRounds, poolRuns, type PooledLevel } from './rounds.js';
-import { measureUnstolen, type RemeasuredRun } from './steal.js';
+import { measureUnstolen, waitForQuiet, type RemeasuredRun, type SetAsideFiles } from './steal.js';
 import { measureTerminalRun, type TerminalLoad, type TerminalRun } from './terminal-run.js';
 
 /** One run of a round: a level (0-based index), the echo at an output rate, or the pace (at the lowest rate). */
@@ -49,12 +49,20 @@ export async function measureTerminalLevels(v: ValidationConfig, levels: readonl
   const dir = path.join(outDir, 'levels');
   const remeasured: RemeasuredRun[] = [];
   // Round trips here are milliseconds, so a stall of another guest shows in a p95: measure such a run again.
-  const measure = (load: TerminalLoad, name: string, runSeed: number) =>
-    measureUnstolen(name, () => measureTerminalRun(load, path.join(dir, name), pinning, runSeed), remeasured, say, async (_run, attempt) => {
-      const aside = `${name}.stolen-${attempt + 1}`;
-      for (const ext of ['.json', '.loadgen.yaml']) await rename(path.join(dir, name + ext), path.join(dir, aside + ext));
-      return path.join('levels', `${aside}.json`);
-    });
+  const measure = (load: TerminalLoad, name: string, runSeed: number) => {
+    const move = async (from: string, to: string) => {
+      for (const ext of ['.json', '.loadgen.yaml']) await rename(path.join(dir, from + ext), path.join(dir, to + ext));
+    };
+    const files: SetAsideFiles = {
+      async setAside(attempt) {
+        const aside = `${name}.stolen-${attempt + 1}`;
+        await move(name, aside);
+        return path.join('levels', `${aside}.json`);
+      },
+      restore: (kept) => move(path.basename(kept, '.json'), name),
+    };
+    return measureUnstolen(name, () => measureTerminalRun(load, path.join(dir, name), pinning, runSeed), remeasured, say, files, () => waitForQuiet(pinnedCores(pinning)));
+  };
   for (const [i, step] of schedule.entries()) {
     const where = `run ${i + 1}/${schedule.length} (round ${step.round + 1}/${v.repeats})`;
     const timing = { duration: v.duration, warmup: v.warmup };
