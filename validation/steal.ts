@@ -64,9 +64,12 @@ export interface RemeasuredRun {
   kept?: string;
 }
 
+/** A stolen share as "4.1 %". */
+const percent = (share: number): string => `${(share * 100).toFixed(1)} %`;
+
 /** "level-1.run-3 (4.1 %), …" */
 export function listRemeasured(runs: readonly RemeasuredRun[]): string {
-  return runs.map((x) => `${x.run} (${(x.steal * 100).toFixed(1)} %)`).join(', ');
+  return runs.map((x) => `${x.run} (${percent(x.steal)})`).join(', ');
 }
 
 /** Where a run's files go when a measurement is set aside, and how one set aside becomes the run's again. */
@@ -106,10 +109,10 @@ export async function measureUnstolen<T extends { steal: number | null }>(
       const least = stolen.reduce((a, b) => (b.entry.steal < a.entry.steal ? b : a));
       remeasured.splice(remeasured.indexOf(least.entry), 1);
       if (least.entry.kept !== undefined) await files.restore(least.entry.kept);
-      say(`${run}: stolen from in every measurement; keeping the least stolen (${(least.entry.steal * 100).toFixed(1)} %)`);
+      say(`${run}: stolen from in every measurement; keeping the least stolen (${percent(least.entry.steal)})`);
       return least.result;
     }
-    say(`${run}: the hypervisor took ${(result.steal * 100).toFixed(1)} % of a core during it (more than ${STEAL_LIMIT * 100} %): measuring it again`);
+    say(`${run}: the hypervisor took ${percent(result.steal)} of a core during it (more than ${STEAL_LIMIT * 100} %): measuring it again`);
     await quiet();
   }
 }
