@@ -122,7 +122,7 @@ export async function measureUnstolen<T extends { steal: number | null }>(
  * none), for at most `maxMs`: another guest's bursts last tens of seconds, so a run measured again
  * at once often meets the same one.
  */
-export async function waitForQuiet(cores: readonly string[], windowMs = 2000, maxMs = 60_000): Promise<void> {
+export async function waitForQuiet(cores: readonly string[], windowMs = 2000, maxMs = 10_000): Promise<void> {
   const until = Date.now() + maxMs;
   while (Date.now() < until) {
     const before = readCpuTicks();
