@@ -82,9 +82,30 @@ export async function hubCounters(url: string): Promise<Record<string, number>> 
   const out: Record<string, number> = {};
   for (const line of text.split('\n')) {
     const m = line.match(/^([a-z_]+)(?:\{[^}]*\})?\s+([0-9.eE+-]+|NaN)$/);
-    if (m && !line.includes('le=')) out[m[1]!] = (out[m[1]!] ?? 0) + Number(m[2]);
+    if (!m) continue;
+    // A histogram's bucket keeps its bound in its name; other labelled series add up under theirs.
+    const bound = line.match(/\{le="([^"]+)"\}/);
+    const key = bound ? `${m[1]!}{le="${bound[1]!}"}` : m[1]!;
+    out[key] = (out[key] ?? 0) + Number(m[2]);
   }
   return out;
+}
+
+/**
+ * A histogram's finite bucket bounds and the samples in each bucket, from the change in
+ * `hubCounters` between two readings; `counts` ends with one more, the samples past every bound.
+ */
+export function bucketsBetween(name: string, before: Record<string, number>, after: Record<string, number>): { bounds: number[]; counts: number[] } {
+  const prefix = `${name}_bucket{le="`;
+  const buckets = Object.keys(after)
+    .filter((k) => k.startsWith(prefix))
+    .map((key) => ({ key, bound: Number(key.slice(prefix.length, -2)) }))
+    .filter((b) => Number.isFinite(b.bound))
+    .sort((a, b) => a.bound - b.bound);
+  const bounds = buckets.map((b) => b.bound);
+  const cumulative = buckets.map(({ key }) => (after[key] ?? 0) - (before[key] ?? 0));
+  const all = (after[`${name}_count`] ?? 0) - (before[`${name}_count`] ?? 0);
+  return { bounds, counts: [...cumulative, all].map((c, i, xs) => c - (i === 0 ? 0 : xs[i - 1]!)) };
 }
 
 export interface EmulatorHandle {

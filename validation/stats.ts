@@ -40,3 +40,22 @@ export function solve2(x: readonly (readonly [number, number])[] | number[][], y
   const sse = (a: number, b: number) => x.reduce((s, row, i) => s + (y[i]! - a * row[0]! - b * row[1]!) ** 2, 0);
   return sse(onlyA, 0) <= sse(0, onlyB) ? [onlyA, 0] : [0, onlyB];
 }
+
+/**
+ * The mean of the fastest `keep` share of samples counted in a histogram (`counts[i]` samples
+ * at most `bounds[i]`, above `bounds[i - 1]`; a last count past the bounds is never kept), each
+ * taken at its bucket's middle. A trimmed mean: one stall of a disk, a few syncs long, moves a
+ * mean over a few hundred syncs by more than the whole of it, and moves this not at all.
+ */
+export function trimmedHistogramMean(bounds: readonly number[], counts: readonly number[], keep = 0.99): number | undefined {
+  const total = counts.reduce((a, b) => a + b, 0);
+  let left = total * keep;
+  if (!(left > 0)) return undefined;
+  let sum = 0;
+  for (let i = 0; i < bounds.length && left > 0; i++) {
+    const taken = Math.min(counts[i] ?? 0, left);
+    sum += taken * ((i === 0 ? 0 : bounds[i - 1]!) + bounds[i]!) / 2;
+    left -= taken;
+  }
+  return left > 0 ? undefined : sum / (total * keep);
+}

@@ -53,8 +53,8 @@ export function timingFigure(samples: readonly number[], sets: string[], method:
 }
 
 /**
- * The synced write from probe samples, scaled by the hub's own mean fsync over the probe's median
- * as calibrate measured them side by side (the hub's writes come in clusters and its records are
+ * The synced write from probe samples, scaled by the hub's own mean fsync (over its fastest 99 %,
+ * read from its histogram) over the probe's median as calibrate measured them side by side (the hub's writes come in clusters and its records are
  * larger than a bare append's). The probe's median, not its mean: one stall of a second in a
  * calibration probe put its mean at 7.0 ms (0.55–0.74 ms in three others), and the ratio with it
  * scaled every later probe down fifteen-fold. `hubOverProbe` undefined: the samples as they are.
@@ -66,12 +66,12 @@ export function syncWriteFigure(samples: readonly number[], method: string, hubO
   return timingFigure(
     samples.map((x) => x * scale),
     ['hub.store.syncWrite'],
-    `${method} (mean ${(mean(samples) * 1e3).toFixed(3)} ms), scaled by ${scale.toFixed(3)}: the hub's own mean fsync over the probe's median when calibrated (${(hubMean * 1e3).toFixed(3)} over ${(probeMedian * 1e3).toFixed(3)} ms, the hub's over ${hubSyncs} syncs of its log in light runs)`,
+    `${method} (mean ${(mean(samples) * 1e3).toFixed(3)} ms), scaled by ${scale.toFixed(3)}: the hub's own mean fsync over the probe's median when calibrated (${(hubMean * 1e3).toFixed(3)} over ${(probeMedian * 1e3).toFixed(3)} ms, the hub's over the fastest 99 % of ${hubSyncs} syncs of its log in light runs)`,
     { hubMean, probeMedian, hubSyncs },
   );
 }
 
-/** The hub's mean fsync and the probe's median, timed side by side at calibration. */
+/** The hub's mean fsync (its fastest 99 %) and the probe's median, timed side by side at calibration. */
 export interface HubOverProbe {
   hubMean: number;
   probeMedian: number;

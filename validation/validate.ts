@@ -81,7 +81,9 @@ export async function validate(options: ValidateOptions): Promise<ValidateOutcom
     const { values, run } = measured[i]!;
     const point = firstPoint(run.document);
     // The model replays one run's tasks, so its rates are over one run's time, not the rounds' total.
-    const onePoint = run.repeats?.[0] ?? point;
+    // A terminal level's model draws no trace: each run typed at its own Poisson times, so the
+    // load offered is the rounds' pooled one, as the round trips answered are.
+    const onePoint = v.kind === 'terminal' ? point : (run.repeats?.[0] ?? point);
     const trace = run.trace;
     const mapped = levelConfig(base, v, level, profile, seed, { trace });
     calibrated = mapped.calibrated;
