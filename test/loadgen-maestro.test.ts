@@ -2,9 +2,11 @@
 // echoing input), and `agentcom` against the reference hub, both on 127.0.0.1.
 
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { LatencyHistogram, percentileKey } from '../lib/index.js';
 import { startAgentServer, killTmuxServer, startHub, type AgentServerHandle, type HubHandle } from '../agent-server/index.js';
 import { fakeAgentArgv, privateTmuxSocket } from '../agent-server/terminal/test-support.js';
@@ -117,5 +119,44 @@ describe('loadgen agentcom against the reference hub', () => {
   it('stops with exit 1 when the hub refuses the token', async () => {
     const options = resolveOptions({ url: hub.url, protocol: 'agentcom', token: 'not-the-admin-token', connections: 2, duration: '1s' });
     await expect(runLoad(options)).rejects.toMatchObject({ exitCode: 1, message: expect.stringMatching(/refused the --token \(HTTP 40[13]\)/) });
+  });
+});
+
+describe('loadgen maestro when the watchers take long to attach', () => {
+  // A terminal server of the protocol's shape whose watchers' handshakes end 1.5 s after they
+  // open (a wide level's connection storm): input comes back to every client of the session.
+  const HELD_MS = 1500;
+  let wss: WebSocketServer;
+  let url: string;
+
+  beforeAll(async () => {
+    wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/term?name=s{i}`;
+    wss.on('connection', (ws) => {
+      // The writer is the session's only client when it attaches (the generator's reachability probe has left).
+      const watcher = wss.clients.size > 1;
+      ws.send(JSON.stringify({ type: 'connected' }));
+      setTimeout(() => ws.send(JSON.stringify({ type: 'history-complete' })), watcher ? HELD_MS : 0);
+      ws.on('message', (data) => {
+        const frame = JSON.parse(data.toString()) as { type: string; data?: string };
+        if (frame.type !== 'input') return;
+        for (const c of wss.clients) c.send(frame.data!);
+      });
+    });
+  });
+  afterAll(() => new Promise<void>((resolve) => wss.close(() => resolve())));
+
+  it('types for the whole duration once they are attached, not for what the storm left of it', async () => {
+    const options = resolveOptions({ url, protocol: 'maestro', connections: 1, watchers: 2, rate: '20/s', duration: '2s', maxLag: '1s' });
+    const started = performance.now();
+    const { document, exitCode } = await runLoad(options);
+    const m = document.points[0]!.metrics;
+    expect(exitCode).toBe(0);
+    // 2 s at 20/s after the watchers' 1.5 s (what the old window left: 0.5 s, about 10 inputs).
+    expect(m['ops.intended']!.value).toBeGreaterThanOrEqual(38);
+    expect(m['ops.completed']!.value).toBe(m['ops.sent']!.value);
+    expect(m['run.duration']!.value).toBe(2);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(HELD_MS + 2000);
   });
 });

@@ -36,6 +36,12 @@ export interface TerminalRun extends LoadRun {
   steal: number | null;
 }
 
+/**
+ * Seconds a watcher may take to attach, and the writers wait for them all: 1,200 watchers took
+ * 9–10 s here, against the generator's default of 10 s (past it, the late ones fail).
+ */
+const CONNECT_TIMEOUT = 30;
+
 /** How the load generator spaces a writer's inputs in every terminal run (calibration's and validation's). */
 export const TYPING_ARRIVAL = 'poisson';
 
@@ -49,7 +55,7 @@ export async function measureTerminalRun(load: TerminalLoad, base: string, pinni
     // the fake agent's 50 ms ticks, each session's inputs meet the other sessions' fan-outs at one
     // phase for a whole run: measured at 25 watchers, six runs' p95 of round trips spread over
     // 2.19–3.77 ms at a constant rate and 2.79–3.31 ms with Poisson inputs.
-    await writeFileAtomic(profileFile, YAML.stringify({ url: server.termUrl, protocol: 'maestro', connections: load.sessions, watchers: load.watchers, rate: `${load.rate}/s`, arrival: TYPING_ARRIVAL, connectRate: '1000/s', duration: `${load.duration}s`, seed, name: path.basename(base).replace(/\.run-\d+$/, '') }));
+    await writeFileAtomic(profileFile, YAML.stringify({ url: server.termUrl, protocol: 'maestro', connections: load.sessions, watchers: load.watchers, rate: `${load.rate}/s`, arrival: TYPING_ARRIVAL, connectRate: '1000/s', connectTimeout: `${CONNECT_TIMEOUT}s`, duration: `${load.duration}s`, seed, name: path.basename(base).replace(/\.run-\d+$/, '') }));
     // Agents are already working when watchers arrive: start every session and wait for its output.
     await warmSessions(server.port, Array.from({ length: load.sessions }, (_, i) => `s${i}`), load.warmup * 1000);
     const { result: run, cpu, wait, seconds, steal } = await alongside(server.child.pid, () => runLoadgen(['--profile', profileFile], file, pinning.loadgen), pinnedCores(pinning));

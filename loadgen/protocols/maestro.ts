@@ -184,6 +184,8 @@ function parseControl(data: string): { type?: string } | undefined {
 }
 
 class Writer extends TimedSocket {
+  /** Seconds on the run's clock when the writer's handshake ended (it then waits for the watchers). */
+  private attachedAt: number | undefined;
   private readonly scanner: MarkerScanner;
   private handshake: Handshake | undefined;
   private ping: NodeJS.Timeout | undefined;
@@ -210,11 +212,23 @@ class Writer extends TimedSocket {
       this.openAtMs,
       (ms) => this.ctx.recorder.recordMs(METRIC_NAMES.snapshot, ms),
       () => {
+        this.attachedAt = (performance.now() - this.ctx.t0) / 1000;
         this.output.start(performance.now());
         this.session.writerAttached();
         this.session.barrier.whenSettled(() => this.ready(), this.ctx.options.connectTimeout * 1000);
       },
     );
+  }
+
+  /**
+   * The writer types for as long as its slot gives it after its handshake: the seconds it held
+   * back for the watchers' handshakes move the end back too, so a wide level's connection storm
+   * (1,200 watchers took 9–10 s here) does not eat its measuring window. A ramp's stages keep
+   * their clock.
+   */
+  protected override sendingEnds(startAt: number): number {
+    if (this.ctx.options.stages || this.attachedAt === undefined) return this.slot.closeAt;
+    return this.slot.closeAt + Math.max(0, startAt - this.attachedAt);
   }
 
   /** Also reached without a handshake when the connection failed: the watchers go on without it. */

@@ -85,6 +85,10 @@ export abstract class TimedSocket {
   protected abstract sendFrame(ws: WebSocket, seq: number): number;
   /** Handles a frame from the target; calls complete() for answers it recognises. */
   protected abstract onFrame(data: string, now: number): void;
+  /** When the send schedule that starts at `startAt` ends (seconds on the run's clock): the slot's end unless a protocol moves it. */
+  protected sendingEnds(_startAt: number): number {
+    return this.slot.closeAt;
+  }
   /** Called once open; the protocol calls ready() when it may start sending. */
   protected onOpen(): void {
     this.ready();
@@ -159,7 +163,7 @@ export abstract class TimedSocket {
       return;
     }
     const startAt = Math.max(0, (performance.now() - this.ctx.t0) / 1000);
-    this.stream = new EventStream(rateRamp(this.ctx.options), this.ctx.options.arrival, rng(this.ctx, 1000 + this.slot.index), startAt, this.slot.closeAt);
+    this.stream = new EventStream(rateRamp(this.ctx.options), this.ctx.options.arrival, rng(this.ctx, 1000 + this.slot.index), startAt, this.sendingEnds(startAt));
     this.schedule();
   }
 
