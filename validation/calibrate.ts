@@ -83,7 +83,7 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrationP
 }
 
 /** The share of the hub's fsyncs in calibration its mean is taken over, the fastest (a stall of the disk is not the hub's level). */
-export const HUB_FSYNCS_KEPT = 0.99;
+const HUB_FSYNCS_KEPT = 0.99;
 /** Light task rates of the two hub runs (tasks/s): the slope of CPU against frames between them is the cost per frame. */
 const HUB_RATES = [3, 12];
 
