@@ -111,10 +111,10 @@ function syntheticProfile(): CalibrationProfile {
 }
 
 describe('terminal levels in rounds', () => {
-  it('every level, the echo and the pace once a round, the rounds alternating direction', () => {
+  it('every level, the echo and the pace once a round, the echo beside level 1, the rounds alternating direction', () => {
     const steps = roundSchedule(3, [10_000], 2);
     const label = (s: RoundStep) => (s.kind === 'level' ? `L${s.level + 1}` : s.kind);
-    expect(steps.map(label)).toEqual(['echo', 'pace', 'L1', 'L2', 'L3', 'L3', 'L2', 'L1', 'pace', 'echo']);
+    expect(steps.map(label)).toEqual(['pace', 'echo', 'L1', 'L2', 'L3', 'L3', 'L2', 'L1', 'echo', 'pace']);
     expect(steps.map((s) => s.round)).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
   });
 
@@ -337,10 +337,10 @@ describe('agentscale calibrate and validate, live', () => {
           expect(level.comparisons.find((x) => x.metric === 'latency.rtt.p50')!.measuredRuns).toHaveLength(2);
         }
         expect(html).toContain('runs ');
-        // Measured in rounds that alternate direction (echo, pace, 1, 2, then 2, 1, pace, echo), the
+        // Measured in rounds that alternate direction (pace, echo, 1, 2, then 2, 1, echo, pace), the
         // echoes and the pace timed again at light load in each, and the report says so.
         const written = (name: string) => statSync(path.join(out, 'levels', `${name}.json`)).mtimeMs;
-        const order = ['echo.run-1', 'pace.run-1', 'level-1.run-1', 'level-2.run-1', 'level-2.run-2', 'level-1.run-2', 'pace.run-2', 'echo.run-2'].map(written);
+        const order = ['pace.run-1', 'echo.run-1', 'level-1.run-1', 'level-2.run-1', 'level-2.run-2', 'level-1.run-2', 'echo.run-2', 'pace.run-2'].map(written);
         expect(order).toEqual([...order].sort((a, b) => a - b));
         for (const figure of [FIGURES.echoLatency, FIGURES.watcherEchoLatency, FIGURES.readerTimePerFrame]) expect(report.calibration.figures.find((f) => f.name === figure)?.method).toContain('in each round');
         // Every run types at Poisson times, as the model takes its inputs, not in step with the agents' ticks.
